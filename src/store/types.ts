@@ -1,0 +1,171 @@
+// The engine's shapes: every driver implements Driver and Mailbox, and every
+// operation talks to mailboxes only through them (DESIGN.md).
+import type { MailDate } from '../mail/dates.js';
+import type { SystemFlag } from '../mail/flags.js';
+import type { LocalRef, MailboxRef } from '../names/types.js';
+
+export type { LocalRef, MailboxRef, RemoteRef } from '../names/types.js';
+export type { MailDate } from '../mail/dates.js';
+export type { SystemFlag } from '../mail/flags.js';
+
+/** Local formats c-client knows, plus Maildir and the remote stores. */
+export type FormatName =
+  | 'unix' | 'mmdf' | 'mbx' | 'mix' | 'mtx' | 'tenex' | 'mx' | 'mh' | 'maildir' | 'phile'
+  | 'imap' | 'pop3';
+
+/** What a format can keep; the copy operation names whatever falls outside it. */
+export interface FormatCapabilities {
+  /** Stores keyword names and per-message keyword sets. */
+  readonly keywords: boolean;
+  /** Stores a UID validity and per-message UIDs that survive a reopen. */
+  readonly uids: boolean;
+  /** System flags the format stores. */
+  readonly flags: readonly SystemFlag[];
+  /** Keeps the internal date's zone (mx and mh keep only an instant). */
+  readonly dateZone: boolean;
+  /** Can be written at all (phile cannot). */
+  readonly writable: boolean;
+}
+
+export interface MailboxMeta {
+  /** UIDVALIDITY; 0 when the format has none. */
+  readonly uidValidity: number;
+  /** The last UID assigned; the next message gets uidLast + 1. */
+  readonly uidLast: number;
+  /** Keyword names the mailbox defines, in bit order. */
+  readonly keywords: readonly string[];
+}
+
+/** What a read-only pass sees of one message. */
+export interface MessageRecord {
+  /** 1-based position in the mailbox. */
+  readonly seq: number;
+  readonly uid: number;
+  readonly internalDate: MailDate;
+  readonly flags: readonly SystemFlag[];
+  readonly keywords: readonly string[];
+  /** \Recent: no read-write session has seen the message yet. */
+  readonly recent: boolean;
+  /** RFC822.SIZE: octets of the text with CRLF line ends. */
+  readonly size: number;
+  /** Bytes of the mailbox file consumed up to the end of this message (for progress). */
+  readonly position: number;
+  /** RFC 5322 bytes with CRLF line ends, as IMAP BODY[] returns them. */
+  text(): Promise<Buffer>;
+}
+
+/** A message handed to append(). */
+export interface NewMessage {
+  /** RFC 5322 bytes with CRLF line ends. */
+  readonly text: Buffer;
+  readonly internalDate: MailDate;
+  readonly flags: readonly SystemFlag[];
+  readonly keywords: readonly string[];
+  /** UID to keep; honoured only when appending into a mailbox created for this copy. */
+  readonly uid?: number;
+}
+
+/** Something a destination could not hold or had to change; counted per kind. */
+export type LossKind =
+  | 'keyword'        // a keyword the destination cannot store
+  | 'flag'           // a system flag the destination cannot store
+  | 'uid'            // a UID that could not be kept
+  | 'bare-cr'        // a CR not followed by LF, which the format cannot store
+  | 'date-zone';     // the internal date's zone (kept as an instant only)
+
+export type ChangeKind =
+  | 'from-quoted'     // a line starting "From " stored as ">From " (unix)
+  | 'newline-added'   // a message without a final newline got one (unix)
+  | 'header-renamed'; // a header c-client would take as mailbox data (Status:, X-UID:, ...) renamed X-Original-...
+
+export interface AppendResult {
+  readonly appended: number;
+  /** UIDs the destination gave the messages, in order, when it knows them. */
+  readonly uids: readonly number[];
+  /** Per loss kind, per detail (keyword name, flag name, ...): how many messages. */
+  readonly losses: ReadonlyMap<LossKind, ReadonlyMap<string, number>>;
+  /** Harmless, documented transformations: how many messages each touched. */
+  readonly changes: ReadonlyMap<ChangeKind, number>;
+}
+
+export interface AppendOptions {
+  /** Keep each NewMessage.uid (only for a mailbox this copy has just created). */
+  readonly keepUids?: boolean;
+  /** Throw LossyCopy at the first loss instead of counting it; nothing stays written. */
+  readonly strict?: boolean;
+  /** Called after every message is written (for progress). */
+  readonly onMessage?: (appended: number) => void;
+}
+
+export interface FlagChange {
+  readonly add?: { readonly flags?: readonly SystemFlag[]; readonly keywords?: readonly string[] };
+  readonly remove?: { readonly flags?: readonly SystemFlag[]; readonly keywords?: readonly string[] };
+}
+
+export type OpenMode = 'read' | 'write';
+
+export interface Mailbox {
+  readonly ref: MailboxRef;
+  readonly format: FormatName;
+  /** False when opened read-only (or the format cannot be written). */
+  readonly writable: boolean;
+  /** Meta as of open; messages() may raise uidLast (see Mailbox.metaAfterScan). */
+  readonly meta: MailboxMeta;
+  /** Size in bytes of what messages() will read, for progress; undefined if unknown. */
+  readonly byteSize?: number;
+  /** Streams every message in order. Memory stays flat however large the mailbox. */
+  messages(): AsyncIterable<MessageRecord>;
+  /**
+   * Appends the batch: all or nothing. Flushed to disk (fsync) before it returns;
+   * on any failure the mailbox is put back as it was and the error is thrown.
+   * Keywords the destination does not define yet are created (where the format can).
+   */
+  append(batch: AsyncIterable<NewMessage>, options?: AppendOptions): Promise<AppendResult>;
+  /** Changes flags of the messages with these UIDs; flushed before it returns. */
+  store(uids: readonly number[], change: FlagChange): Promise<void>;
+  /** Removes the messages flagged \Deleted (only those in uids, if given); returns how many. */
+  expunge(uids?: readonly number[]): Promise<number>;
+  /** Releases locks; the mailbox is on disk as it should be. */
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  /** Start the new mailbox with this UID validity, last UID and keyword list. */
+  readonly meta?: Partial<MailboxMeta>;
+}
+
+export interface ListEntry {
+  readonly name: string;
+  readonly selectable: boolean;
+  readonly hasChildren: boolean;
+}
+
+/** What every driver call gets from the command that runs it. */
+export interface StoreContext {
+  /** A warning for the user (c-client's WARN texts: `Discarding bogus ...`, `Unknown flag: ...`). */
+  warn(text: string): void;
+  /** An informational note, shown with --verbose (`Expunged 2 messages`). */
+  note(text: string): void;
+  /** How long to wait for a lock another process holds before failing with MailboxLocked. */
+  readonly lockTimeoutMs: number;
+  /** Local user and host, for the From_ lines c-client writes (`From user@host ...`). */
+  readonly user: string;
+  readonly host: string;
+  /** The clock (UID validity of new mailboxes, dates of pseudo-messages); tests pin it. */
+  now(): Date;
+}
+
+export interface Driver {
+  readonly format: FormatName;
+  readonly capabilities: FormatCapabilities;
+  /** Directory formats hold a directory; flat formats a file. */
+  readonly kind: 'file' | 'directory';
+  /** c-client's validity test on an existing path; never looks at the name. */
+  probe(path: string): Promise<boolean>;
+  /** Makes a new, empty mailbox; MailboxExists if the path is taken. */
+  create(ref: LocalRef, ctx: StoreContext, options?: CreateOptions): Promise<void>;
+  delete(ref: LocalRef, ctx: StoreContext): Promise<void>;
+  /** Renames within the store; the destination must not exist. */
+  rename(from: LocalRef, to: LocalRef, ctx: StoreContext): Promise<void>;
+  open(ref: LocalRef, mode: OpenMode, ctx: StoreContext): Promise<Mailbox>;
+}
