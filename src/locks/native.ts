@@ -1,0 +1,30 @@
+// The two system calls Node lacks: flock(2) and fstatfs(2), through koffi.
+import koffi from 'koffi';
+
+const libc = koffi.load('libc.so.6');
+const flockFn = libc.func('int flock(int fd, int operation)') as (fd: number, op: number) => number;
+const fstatfsFn = libc.func('int fstatfs(int fd, _Out_ uint8_t *buf)') as (fd: number, buf: Buffer) => number;
+
+export const LOCK_SH = 1;
+export const LOCK_EX = 2;
+export const LOCK_NB = 4;
+export const LOCK_UN = 8;
+
+export const EINTR = 4;
+export const EAGAIN = 11;
+export const ENOLCK = 37;
+
+/** flock(2); returns 0 or the errno. */
+export function flockSyscall(fd: number, operation: number): number {
+  return flockFn(fd, operation) === 0 ? 0 : koffi.errno();
+}
+
+const NFS_SUPER_MAGIC = 0x6969n;
+
+/** True when fd is on NFS, where c-client treats flock as a no-op (locking.md 1). */
+export function onNfs(fd: number): boolean {
+  // struct statfs starts with f_type, a long on Linux
+  const buf = Buffer.alloc(256);
+  if (fstatfsFn(fd, buf) !== 0) return false;
+  return buf.readBigInt64LE(0) === NFS_SUPER_MAGIC;
+}

@@ -1,0 +1,52 @@
+// What a local path holds, decided the way c-client decides it: directory
+// formats claim directories, flat formats claim files by their first bytes,
+// and whatever no driver claims is left to c-client's "dummy" rules.
+import { promises as fsp, type BigIntStats } from 'node:fs';
+import { ioError } from '../errors.js';
+import { probeDrivers } from './registry.js';
+import type { Driver } from './types.js';
+
+export type Detected =
+  | { readonly kind: 'missing' }
+  /** A directory that no directory format claims: a hierarchy node, not a mailbox. */
+  | { readonly kind: 'directory' }
+  /** A zero-length file: an empty mailbox of the default format (c-client's dummy driver). */
+  | { readonly kind: 'empty-file' }
+  /** A non-empty file no driver claims. */
+  | { readonly kind: 'unknown-file' }
+  | { readonly kind: 'mailbox'; readonly driver: Driver };
+
+export async function detect(path: string): Promise<Detected> {
+  let st: BigIntStats;
+  try {
+    st = await fsp.stat(path, { bigint: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+    throw ioError(e, `can't look at ${path}`);
+  }
+  if (st.isDirectory()) {
+    const driver = await probeDrivers(path, 'directory');
+    return driver ? { kind: 'mailbox', driver } : { kind: 'directory' };
+  }
+  if (st.size === 0n) return { kind: 'empty-file' };
+  const driver = await probeDrivers(path, 'file');
+  await keepAccessTime(path, st);
+  return driver ? { kind: 'mailbox', driver } : { kind: 'unknown-file' };
+}
+
+/**
+ * Probing reads the file, which can move its access time; c-client puts the
+ * times back so that "new mail" (accessed before modified) is still visible
+ * to mail readers and biff.
+ */
+async function keepAccessTime(path: string, before: BigIntStats): Promise<void> {
+  try {
+    const after = await fsp.stat(path, { bigint: true });
+    if (after.atimeNs !== before.atimeNs && after.mtimeNs === before.mtimeNs) {
+      await fsp.utimes(path, Number(before.atimeNs) / 1e9, Number(before.mtimeNs) / 1e9);
+    }
+  } catch {
+    // the times are a courtesy to mail readers; failing to restore them loses nothing
+  }
+}

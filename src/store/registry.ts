@@ -1,0 +1,36 @@
+// The driver table, in c-client's probe order (formats-flat.md 1.1): the first
+// driver whose probe accepts a path owns it. A format comes from bytes, never
+// from a file name.
+import { mbxDriver } from '../drivers/mbx/index.js';
+import { unixDriver } from '../drivers/unix/index.js';
+import { Unsupported } from '../errors.js';
+import type { Driver, FormatName } from './types.js';
+
+/** Drivers in probe order: directory formats first, then flat files (mbx tenex mtx mmdf unix phile). */
+const DRIVERS: readonly Driver[] = [mbxDriver, unixDriver];
+
+/** The format c-client gives a mailbox created without a #driver. prefix. */
+export const DEFAULT_CREATE_FORMAT: FormatName = 'unix';
+
+/** Every format name a user may type, implemented or not (mbox is unix). */
+export const FORMAT_NAMES: readonly FormatName[] = [
+  'unix', 'mmdf', 'mbx', 'mix', 'mtx', 'tenex', 'mx', 'mh', 'maildir', 'phile', 'imap', 'pop3',
+];
+
+export function availableFormats(): FormatName[] {
+  return DRIVERS.map((d) => d.format);
+}
+
+export function driverFor(format: FormatName): Driver {
+  const driver = DRIVERS.find((d) => d.format === format);
+  if (!driver) throw new Unsupported(`the ${format} format is not supported yet (available: ${availableFormats().join(', ')})`);
+  return driver;
+}
+
+/** The first driver of the given kind whose probe accepts the path. */
+export async function probeDrivers(path: string, kind: Driver['kind']): Promise<Driver | undefined> {
+  for (const driver of DRIVERS) {
+    if (driver.kind === kind && (await driver.probe(path))) return driver;
+  }
+  return undefined;
+}
