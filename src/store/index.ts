@@ -44,8 +44,9 @@ export async function openMailbox(ref: MailboxRef, mode: OpenMode, ctx: StoreCon
     case 'unknown-file':
       throw new NotAMailbox(r.name, `not in a mailbox format mailsmith can read: ${r.name}`);
     case 'empty-file':
-      // c-client's dummy driver: an empty mailbox whose first append gives it the default format
-      return driverFor(DEFAULT_CREATE_FORMAT).open(r, mode, ctx);
+      // c-client's dummy driver: an empty mailbox whose first append gives it the format the
+      // name asks for (#driver.FORMAT/), else the default one
+      return driverFor(r.createFormat ?? DEFAULT_CREATE_FORMAT).open(r, mode, ctx);
     case 'mailbox':
       return found.driver.open(r, mode, ctx);
   }

@@ -1,0 +1,228 @@
+// copy, move, append and appenddelete: one pipeline from the source's
+// messages() into the destination's append() (mailutil.md 5), with mailutil's
+// weak spots fixed: a failed copy removes the destination it created, a move
+// removes from the source exactly the messages it copied and only after the
+// destination is on disk, and anything the destination cannot hold is named.
+import fs from 'node:fs';
+import { LossyCopy, MailboxExists, UsageError } from '../errors.js';
+import {
+  createMailbox, deleteMailbox, driverFor, inspect, openMailbox, DEFAULT_CREATE_FORMAT,
+} from '../store/index.js';
+import type {
+  AppendResult, ChangeKind, FormatCapabilities, FormatName, LossKind, Mailbox, MailboxMeta, MailboxRef, NewMessage,
+  StoreContext,
+} from '../store/types.js';
+import { noProgress, type ProgressSink } from './progress.js';
+
+export type CopyMode = 'copy' | 'move' | 'append' | 'appenddelete';
+
+export interface CopyOptions {
+  readonly mode: CopyMode;
+  /** Format of a destination this command creates (else the name's #driver. prefix, else unix). */
+  readonly format?: FormatName;
+  /** Open the source read-write even for copy/append (mailutil -rw). */
+  readonly rwSource?: boolean;
+  /** Carry keywords (default); false is mailutil's -ig. */
+  readonly keywords?: boolean;
+  /** Fail, writing nothing, if the destination cannot hold something the source has. */
+  readonly strict?: boolean;
+  /** Say what would happen; change nothing. */
+  readonly dryRun?: boolean;
+  readonly onProgress?: ProgressSink;
+}
+
+export interface LossReport {
+  readonly kind: LossKind;
+  /** The keyword or flag lost, or a short description. */
+  readonly detail: string;
+  readonly messages: number;
+}
+
+export interface ChangeReport {
+  readonly kind: ChangeKind;
+  readonly messages: number;
+}
+
+export interface CopyResult {
+  readonly mode: CopyMode;
+  readonly source: string;
+  readonly destination: string;
+  readonly sourceFormat: FormatName;
+  readonly destinationFormat: FormatName;
+  /** The destination was created by this command. */
+  readonly created: boolean;
+  readonly copied: number;
+  /** Messages removed from the source (move, appenddelete). */
+  readonly removedFromSource: number;
+  /** UID validity and UIDs were kept (a new destination in a format that stores them). */
+  readonly uidsKept: boolean;
+  readonly losses: readonly LossReport[];
+  readonly changes: readonly ChangeReport[];
+  readonly dryRun: boolean;
+}
+
+const removesFromSource = (mode: CopyMode): boolean => mode === 'move' || mode === 'appenddelete';
+const createsDestination = (mode: CopyMode): boolean => mode === 'copy' || mode === 'move';
+
+export async function copyMailbox(
+  src: MailboxRef, dst: MailboxRef, ctx: StoreContext, options: CopyOptions,
+): Promise<CopyResult> {
+  await refuseSameMailbox(src, dst);
+  const keepKeywords = options.keywords ?? true;
+  const create = createsDestination(options.mode);
+  const writeSource = (removesFromSource(options.mode) || options.rwSource) && !options.dryRun;
+  const source = await openMailbox(src, writeSource ? 'write' : 'read', ctx);
+  let dest: Mailbox | undefined;
+  try {
+    if (create) await refuseExisting(dst);
+    else dest = await openMailbox(dst, options.dryRun ? 'read' : 'write', ctx);
+    const destFormat = dest?.format ?? options.format ?? dst.createFormat ?? DEFAULT_CREATE_FORMAT;
+    const destCaps = driverFor(destFormat).capabilities;
+    if (options.strict) refuseLoss(source, destFormat, destCaps, keepKeywords, dst.name);
+    const base = {
+      mode: options.mode, source: src.name, destination: dst.name,
+      sourceFormat: source.format, destinationFormat: destFormat, created: create,
+      uidsKept: create && destCaps.uids && driverFor(source.format).capabilities.uids,
+    };
+    if (options.dryRun) {
+      const n = await countMessages(source);
+      return {
+        ...base, copied: n, removedFromSource: removesFromSource(options.mode) ? n : 0,
+        losses: [], changes: [], dryRun: true,
+      };
+    }
+    const plan: AppendPlan = {
+      format: destFormat, keepKeywords, strict: options.strict ?? false,
+      onProgress: options.onProgress ?? noProgress, copiedUids: [],
+    };
+    let appended: AppendResult;
+    if (dest) {
+      appended = await dest.append(feed(source, plan), { keepUids: false, strict: plan.strict });
+      const closing = dest;
+      dest = undefined;
+      await closing.close();
+    } else {
+      appended = await createAndAppend(source, dst, ctx, plan);
+    }
+    let removed = 0;
+    if (removesFromSource(options.mode) && plan.copiedUids.length > 0) {
+      await source.store(plan.copiedUids, { add: { flags: ['\\Deleted'] } });
+      removed = await source.expunge(plan.copiedUids);
+    }
+    return {
+      ...base, copied: appended.appended, removedFromSource: removed,
+      losses: flattenLosses(appended.losses), changes: flattenChanges(appended.changes), dryRun: false,
+    };
+  } finally {
+    await dest?.close();
+    await source.close();
+  }
+}
+
+interface AppendPlan {
+  readonly format: FormatName;
+  readonly keepKeywords: boolean;
+  readonly strict: boolean;
+  readonly onProgress: ProgressSink;
+  /** Filled with the source UIDs of the messages handed to the destination. */
+  readonly copiedUids: number[];
+}
+
+/**
+ * Creates the destination with the source's UID validity, last UID and keywords, appends
+ * every message keeping its UID, and removes the destination again if anything fails.
+ */
+async function createAndAppend(source: Mailbox, dst: MailboxRef, ctx: StoreContext, plan: AppendPlan): Promise<AppendResult> {
+  const meta: Partial<MailboxMeta> = {
+    uidValidity: source.meta.uidValidity,
+    uidLast: source.meta.uidLast,
+    keywords: plan.keepKeywords ? source.meta.keywords : [],
+  };
+  await createMailbox(dst, ctx, { format: plan.format, meta });
+  let dest: Mailbox | undefined;
+  try {
+    dest = await openMailbox(dst, 'write', ctx);
+    const result = await dest.append(feed(source, plan), { keepUids: true, strict: plan.strict });
+    const closing = dest;
+    dest = undefined;
+    await closing.close();
+    return result;
+  } catch (e) {
+    await dest?.close().catch(() => {});
+    await deleteMailbox(dst, ctx).catch(() => {});
+    throw e;
+  }
+}
+
+async function* feed(source: Mailbox, plan: AppendPlan): AsyncGenerator<NewMessage> {
+  let n = 0;
+  for await (const m of source.messages()) {
+    const text = await m.text();
+    plan.copiedUids.push(m.uid);
+    n++;
+    plan.onProgress({ phase: 'copy', messages: n, bytes: m.position, totalBytes: source.byteSize });
+    yield {
+      text,
+      internalDate: m.internalDate,
+      flags: m.flags,
+      keywords: plan.keepKeywords ? m.keywords : [],
+      uid: m.uid,
+    };
+  }
+}
+
+async function countMessages(box: Mailbox): Promise<number> {
+  let n = 0;
+  for await (const _ of box.messages()) n++;
+  return n;
+}
+
+async function refuseExisting(dst: MailboxRef): Promise<void> {
+  const { found } = await inspect(dst);
+  if (found.kind !== 'missing') throw new MailboxExists(dst.name);
+}
+
+/** --strict: refuse before writing anything when the destination format cannot hold what the source has. */
+function refuseLoss(
+  source: Mailbox, destFormat: FormatName, dest: FormatCapabilities, keepKeywords: boolean, dstName: string,
+): void {
+  const src = driverFor(source.format).capabilities;
+  const problems: string[] = [];
+  if (keepKeywords && source.meta.keywords.length > 0 && !dest.keywords) {
+    problems.push(`keywords (${source.meta.keywords.join(' ')})`);
+  }
+  const flags = src.flags.filter((f) => !dest.flags.includes(f));
+  if (flags.length > 0) problems.push(`flags ${flags.join(' ')}`);
+  if (src.uids && !dest.uids) problems.push('UIDs');
+  if (src.dateZone && !dest.dateZone) problems.push('the time zones of internal dates');
+  if (problems.length > 0) {
+    throw new LossyCopy(`--strict: ${dstName} (${destFormat}) cannot hold ${problems.join(', ')}; nothing was written`);
+  }
+}
+
+/** Refuses to copy a mailbox onto itself (it would be locked against itself, or doubled). */
+async function refuseSameMailbox(src: MailboxRef, dst: MailboxRef): Promise<void> {
+  if (src.kind !== 'local' || dst.kind !== 'local') return;
+  const [a, b] = await Promise.all([inspect(src), inspect(dst)]);
+  try {
+    const [sa, sb] = [fs.statSync(a.ref.path), fs.statSync(b.ref.path)];
+    if (sa.dev === sb.dev && sa.ino === sb.ino) {
+      throw new UsageError(`source and destination are the same mailbox: ${src.name}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // one of them does not exist yet: they cannot be the same
+  }
+}
+
+function flattenLosses(losses: AppendResult['losses']): LossReport[] {
+  const out: LossReport[] = [];
+  for (const [kind, details] of losses) {
+    for (const [detail, messages] of details) out.push({ kind, detail, messages });
+  }
+  return out;
+}
+
+function flattenChanges(changes: AppendResult['changes']): ChangeReport[] {
+  return [...changes].map(([kind, messages]) => ({ kind, messages }));
+}
