@@ -25,6 +25,15 @@ export interface LocalRef {
   readonly createFormat?: FormatName;
   /** The name is INBOX (any letter case). */
   readonly isInbox: boolean;
+  /**
+   * For INBOX: `path` is the INBOX itself: it came from --inbox or MAILSMITH_INBOX, or the name
+   * was `#driver.FORMAT/INBOX` on create (~/INBOX, or ~/mbox for mbox, as c-client). Otherwise
+   * `path` is the spool file and the store applies c-client's rule (~/mbox, ~/INBOX in a home
+   * format, else the spool).
+   */
+  readonly inboxExplicit: boolean;
+  /** The mail home the name was resolved against. */
+  readonly home: string;
   /** #mh/NAME or #mhinbox: an MH folder under the Path: of ~/.mh_profile. */
   readonly mh: boolean;
   /** The name ends with the hierarchy delimiter: a plain directory, not a mailbox. */

@@ -64,7 +64,8 @@ export async function createMailbox(
   ref: MailboxRef, ctx: StoreContext, options: CreateMailboxOptions = {},
 ): Promise<FormatName | 'directory'> {
   const r = local(ref);
-  if (r.isInbox) throw new BadName(`can't create INBOX: it always exists`);
+  // INBOX always exists, except that #driver.FORMAT/INBOX makes a home-directory INBOX, as in c-client
+  if (r.isInbox && !r.createFormat) throw new BadName(`can't create INBOX: it always exists`);
   if (await exists(r.path)) throw new MailboxExists(r.name);
   await makeParents(r);
   if (r.directoryOnly) {
