@@ -113,6 +113,7 @@ export function ioError(err: unknown, what: string): MailsmithError {
 
 const ERRNO_TEXT: Readonly<Record<string, string>> = {
   ENOSPC: 'No space left on device',
+  EFBIG: 'File too large',
   EDQUOT: 'Disk quota exceeded',
   EACCES: 'Permission denied',
   EPERM: 'Operation not permitted',

@@ -3,7 +3,6 @@
 // CLI.md's exit codes (0 done, 1 failed, 2 usage, 3 done with problems).
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { MailsmithError } from '../errors.js';
-import { guardAgainstKissOfDeath } from '../locks/index.js';
 import { buildNameContext, resolveName } from '../names/index.js';
 import type { NameContext } from '../names/types.js';
 import { makeStoreContext } from '../store/index.js';
@@ -72,7 +71,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       },
       lockTimeoutMs: this.flags['lock-timeout'] * 1000,
     });
-    guardAgainstKissOfDeath((text) => this.warnUser(text));
   }
 
   /** Resolves a mailbox name; 'create' applies the stricter rules for new names. */
