@@ -80,9 +80,10 @@ export type ParsedLine = { readonly entry: RawEntry } | { readonly skipTo: numbe
  * Parses the line starting at `offset`, given the bytes available there (at most 64, fewer at the
  * end of the file, as c-client reads them) and the file size. `show` turns a byte range of the
  * window into text for an error message (c-client prints the raw bytes up to a NUL).
+ * `mayGoBack` allows a wrapped size to send the parse backwards (once, see below).
  */
 export function parseLine(
-  window: string, offset: number, fileSize: number, show: (from: number, to: number) => string,
+  window: string, offset: number, fileSize: number, show: (from: number, to: number) => string, mayGoBack: boolean,
 ): ParsedLine {
   const nul = window.indexOf('\0');
   const cr = window.indexOf('\r');
@@ -102,7 +103,8 @@ export function parseLine(
     throw new EntryError(offset, `Unable to parse message UID at ${offset}: ${show(0, cr)}`);
   }
   const { value: size, refused } = strtoulSize(line.slice(comma + 1, semi));
-  if (refused) throw new EntryError(offset, `Unable to parse message size at ${offset}: ${show(0, cr)}`);
+  const sizeError = (): EntryError => new EntryError(offset, `Unable to parse message size at ${offset}: ${show(0, cr)}`);
+  if (refused) throw sizeError();
   // c-client adds in unsigned long and compares as off_t: a huge or negative size wraps
   const next = (BigInt(offset) + BigInt(lineLength) + size) % TWO_64;
   const signedNext = next >= TWO_63 ? next - TWO_64 : next;
@@ -110,12 +112,13 @@ export function parseLine(
     throw new EntryError(offset, `Last message (at ${offset}) runs past end of file (${next} > ${fileSize})`);
   }
   if (size > BigInt(fileSize)) {
-    // A wrapped size: c-client takes a message of absurd length and parses on at `next`, which
-    // lies before this message's text. Going on there reproduces its next complaint; a position
-    // that does not move forward would make c-client loop, so it is refused here.
-    if (signedNext <= BigInt(offset)) {
-      throw new EntryError(offset, `Unable to parse message size at ${offset}: ${show(0, cr)}`);
-    }
+    // A wrapped size (`-1`, `-100`): c-client takes a message of absurd length and parses on at
+    // `next`, before this message's text, where its next complaint comes from (`-100` at 2048
+    // gave `Unable to find CRLF at 2003 ...`). A parse that would not move on, or would come
+    // back here, made c-client loop to its limit of a million messages and die; a negative
+    // position made it read from wherever the file pointer was. Those are refused here.
+    const goesBack = signedNext < BigInt(offset) + BigInt(lineLength);
+    if (signedNext < 0n || signedNext === BigInt(offset) || (goesBack && !mayGoBack)) throw sizeError();
     return { skipTo: Number(signedNext) };
   }
   return {

@@ -15,7 +15,8 @@ export class UidTracker {
   dirty = false;
   /** c-client's nmsgs: visible messages so far (for the warning's message number). */
   visible: number;
-  private lastSeen: number;
+  /** c-client's lastuid: the UID of the last message passed, hidden ones included. */
+  lastSeen: number;
   private warned = false;
 
   constructor(
@@ -29,26 +30,33 @@ export class UidTracker {
     this.visible = start.visible ?? 0;
   }
 
-  /** The UID a message gets, and whether it is new (not taken from the file). */
-  take(storedUid: number, hidden: boolean): { uid: number; fresh: boolean } {
-    let m = storedUid;
-    if (m !== 0 && (m <= this.lastSeen || m > this.uidLast)) {
+  /** Step one, c-client's UID check: the stored UID, or 0 when it is invalid (which starts the rebuild). */
+  check(storedUid: number): number {
+    if (storedUid !== 0 && (storedUid <= this.lastSeen || storedUid > this.uidLast)) {
       if (!this.warned) {
-        this.warn(`Invalid UID ${hex8(m)} in message ${this.visible + 1}, rebuilding UIDs`);
+        this.warn(`Invalid UID ${hex8(storedUid)} in message ${this.visible + 1}, rebuilding UIDs`);
         this.warned = true;
         this.uidValidity = this.nowSeconds();
       }
-      m = 0;
       this.dirty = true;
       this.uidLast = this.lastSeen;
+      return 0;
     }
-    if (m === 0) {
+    return storedUid;
+  }
+
+  /**
+   * Step two (c-client checks a visible message's date in between): the UID the message gets
+   * for what check() returned, and whether it is new.
+   */
+  assign(checked: number, hidden: boolean): { uid: number; fresh: boolean } {
+    if (checked === 0) {
       this.uidLast += 1;
       if (hidden) this.dirty = true;
     }
-    const uid = m || this.uidLast;
+    const uid = checked || this.uidLast;
     this.lastSeen = uid;
     if (!hidden) this.visible += 1;
-    return { uid, fresh: m === 0 };
+    return { uid, fresh: checked === 0 };
   }
 }

@@ -113,7 +113,11 @@ export function fromLineDateText(buf: Uint8Array, f: FromLineFields): string {
   return Buffer.from(d.slice(0, nul >= 0 && nul < len ? nul : len)).toString('latin1');
 }
 
-/** The internal date of a From_ line, or the epoch with the warning c-client gives. */
+/**
+ * The internal date of a From_ line. When it does not parse, c-client warns and
+ * keeps what its parser had stored: the day at 00:00:00 +0000 when only the
+ * time was bad (the day is stored first), else the epoch.
+ */
 export function fromLineDate(
   buf: Uint8Array, f: FromLineFields, now: Date, warn: (text: string) => void,
 ): MailDate {
@@ -121,5 +125,5 @@ export function fromLineDate(
   const date = parseCClientDate(text, currentLocalZone(now));
   if (date) return date;
   warn(`Unable to parse internal date: ${text}`);
-  return EPOCH_DATE;
+  return parseCClientDate(text.slice(0, 11), 0) ?? EPOCH_DATE;
 }

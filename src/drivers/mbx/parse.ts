@@ -1,0 +1,53 @@
+// c-client's read-write parse of an mbx file (mbx_parse on a read-write stream): every
+// message that is \Recent (UID 0 or "old" clear) gets its UID and the "old" bit written in
+// place, and the session learns where every visible message is. Runs under the
+// parse/append lock.
+import { CorruptMailbox } from '../../errors.js';
+import { parseCClientDate } from '../../mail/dates.js';
+import { FLAG_EXPUNGED, FLAG_OLD, flagsToBits, SYSTEM_FLAGS } from '../../mail/flags.js';
+import { dateError, formatStatus } from './entry.js';
+import type { MessageIndex } from './msgindex.js';
+import { Scanner } from './reader.js';
+import type { ChunkPatcher } from './status.js';
+import type { UidTracker } from './uids.js';
+
+/** The system-flag bits c-client keeps when it rewrites a status (anything else is dropped). */
+export const SYSTEM_BITS = flagsToBits([...SYSTEM_FLAGS]);
+
+/**
+ * Parses [from, end), adding the visible messages to `index`; true when hidden (0x8000)
+ * messages were passed (their space can be reclaimed). On damage the status fields already
+ * changed are written (patcher.wrote tells) before the error is thrown, so that the caller can
+ * record the UIDs they hold in the header.
+ */
+export async function parseReadWrite(
+  fd: number, mailbox: string, from: number, end: number, tracker: UidTracker, index: MessageIndex, patcher: ChunkPatcher,
+): Promise<boolean> {
+  const scanner = new Scanner(fd, mailbox, from, end, (chunk) => patcher.flush(chunk));
+  let hidden = false;
+  try {
+    for (let e = await scanner.next(); e; e = await scanner.next()) {
+      const stored = tracker.check(e.uid);
+      if ((e.status & FLAG_EXPUNGED) !== 0) {
+        tracker.assign(stored, true);
+        hidden = true;
+        continue;
+      }
+      if (!parseCClientDate(e.date)) {
+        const err = dateError(e.offset, e.date);
+        throw new CorruptMailbox(mailbox, err.offset, err.detail);
+      }
+      const { uid, fresh } = tracker.assign(stored, false);
+      const recent = fresh || (e.status & FLAG_OLD) === 0;
+      let status = e.status;
+      if (recent) {
+        status = (e.status & SYSTEM_BITS) | FLAG_OLD;
+        patcher.patch(scanner.chunk, e.offset + e.lineLength, formatStatus(e.keywords, status, uid));
+      }
+      index.push({ offset: e.offset, lineLength: e.lineLength, size: e.size, uid, status, keywords: e.keywords, recent });
+    }
+  } finally {
+    await patcher.flush(scanner.chunk);
+  }
+  return hidden;
+}

@@ -1,0 +1,86 @@
+// The unix (mbox) driver: c-client's traditional Berkeley mailbox, read and
+// written byte-compatibly with UW imapd, mailutil and pine (formats-flat.md 2).
+import fs from 'node:fs';
+import { MailboxExists, ioError } from '../../errors.js';
+import { SYSTEM_FLAGS } from '../../mail/flags.js';
+import type { CreateOptions, Driver, LocalRef, StoreContext } from '../../store/types.js';
+import { keywordsForCreate } from './keywords.js';
+import { acquireSessionLock, lockFile } from './locking.js';
+import { UnixMailbox } from './mailbox.js';
+import { probeUnix } from './probe.js';
+import { pseudoMessage } from './pseudo.js';
+
+async function create(ref: LocalRef, ctx: StoreContext, options: CreateOptions = {}): Promise<void> {
+  const now = ctx.now();
+  const bytes = pseudoMessage({
+    uidValidity: options.meta?.uidValidity ?? Math.floor(now.getTime() / 1000),
+    uidLast: options.meta?.uidLast ?? 0,
+    keywords: keywordsForCreate(options.meta?.keywords ?? []),
+    host: ctx.host,
+    now,
+    messageId: false,
+  });
+  let fd: number;
+  try {
+    fd = fs.openSync(ref.path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new MailboxExists(ref.name);
+    throw ioError(e, `Can't create mailbox ${ref.name}`);
+  }
+  try {
+    fs.writeSync(fd, bytes);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.unlinkSync(ref.path);
+    throw ioError(e, `Can't initialize mailbox ${ref.name}`);
+  }
+  fs.closeSync(fd);
+}
+
+/**
+ * Delete and rename (locking.md 4.5): the session lock must be free (no kiss of
+ * death), then the file is dot-locked and flocked exclusively around the change.
+ */
+async function whileNobodyHasIt(ref: LocalRef, ctx: StoreContext, change: () => void): Promise<void> {
+  const session = await acquireSessionLock(ref.path, ref.name, 0, ctx, false);
+  try {
+    const lock = await lockFile(ref.path, ref.name, fs.constants.O_RDWR, 'exclusive', ctx);
+    try {
+      change();
+    } finally {
+      lock.release();
+    }
+  } finally {
+    session.releaseSession();
+  }
+}
+
+export const unixDriver: Driver = {
+  format: 'unix',
+  kind: 'file',
+  capabilities: { keywords: true, uids: true, flags: SYSTEM_FLAGS, dateZone: true, writable: true },
+  probe: probeUnix,
+  create,
+  async delete(ref, ctx) {
+    await whileNobodyHasIt(ref, ctx, () => {
+      try {
+        fs.unlinkSync(ref.path);
+      } catch (e) {
+        throw ioError(e, `Can't delete mailbox ${ref.name}`);
+      }
+    });
+  },
+  async rename(from, to, ctx) {
+    await whileNobodyHasIt(from, ctx, () => {
+      try {
+        fs.renameSync(from.path, to.path);
+      } catch (e) {
+        throw ioError(e, `Can't rename mailbox ${from.name} to ${to.name}`);
+      }
+    });
+  },
+  open(ref, mode, ctx) {
+    return mode === 'read' ? UnixMailbox.openReadOnly(ref, ctx) : UnixMailbox.openReadWrite(ref, ctx);
+  },
+};

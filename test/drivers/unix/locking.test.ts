@@ -1,0 +1,133 @@
+// The unix locking protocol (locking.md 4): the read-write session lock on
+// /tmp/.DEV.INO, the dot-lock and flock around reads and writes, a read-only
+// session's shared flock, and delete/rename refused while a session holds it.
+process.env.TZ = 'UTC';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unixDriver } from '../../../src/drivers/unix/index.js';
+import { CorruptMailbox, MailboxLocked } from '../../../src/errors.js';
+import { acquireTmpLock, flockNow, readTmpLockPid, tmpLockName, type TmpLock } from '../../../src/locks/index.js';
+import { dump, localRef, tempDir, testContext } from './helpers.js';
+
+let dir: string;
+let file: string;
+const CONTENT = 'From a Wed Dec  2 05:53:22 1992\nSubject: 1\n\none\n\nFrom b Wed Dec  2 05:53:22 1992\nSubject: 2\n\ntwo\n';
+beforeEach(() => {
+  dir = tempDir();
+  file = path.join(dir, 'box');
+  fs.writeFileSync(file, CONTENT);
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function identity(): { dev: bigint; ino: bigint } {
+  const st = fs.statSync(file, { bigint: true });
+  return { dev: st.dev, ino: st.ino };
+}
+
+/** Another session's lock, as a c-client read-write session holds it. */
+async function holdSession(): Promise<TmpLock> {
+  const id = identity();
+  const lock = await acquireTmpLock(id.dev, id.ino, 'exclusive', 0);
+  if (!lock) throw new Error('could not take the session lock');
+  return lock;
+}
+
+describe('read-write sessions', () => {
+  it('hold the session lock with their PID until close, then remove it', async () => {
+    const id = identity();
+    const box = await unixDriver.open(localRef(file), 'write', testContext());
+    expect(readTmpLockPid(id.dev, id.ino)).toBe(process.pid);
+    await box.close();
+    expect(fs.existsSync(tmpLockName(id.dev, id.ino))).toBe(false);
+  });
+
+  it('fail with MailboxLocked after the timeout when another session holds the lock', async () => {
+    const other = await holdSession();
+    try {
+      const started = Date.now();
+      const err = await unixDriver.open(localRef(file, 'INBOX.old'), 'write', testContext({ lockTimeoutMs: 300 }))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MailboxLocked);
+      expect((err as Error).message).toBe('Mailbox INBOX.old is in use by another process');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      // a read-only open needs no session lock
+      const ro = await unixDriver.open(localRef(file), 'read', testContext());
+      expect((await dump(ro)).length).toBe(2);
+      await ro.close();
+    } finally {
+      other.releaseSession();
+    }
+  });
+
+  it('move their session lock to the new file when a rewrite replaces the old one', async () => {
+    const box = await unixDriver.open(localRef(file), 'write', testContext());
+    await box.store([1], { add: { flags: ['\\Deleted'] } });
+    await box.expunge();
+    const id = identity();
+    expect(readTmpLockPid(id.dev, id.ino)).toBe(process.pid);
+    expect(await acquireTmpLock(id.dev, id.ino, 'exclusive', 0)).toBeNull();
+    await box.close();
+  });
+
+  it('wait for a dot-lock, then report the mailbox as locked', async () => {
+    fs.writeFileSync(`${file}.lock`, '');
+    const err = await unixDriver.open(localRef(file), 'write', testContext({ lockTimeoutMs: 200 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MailboxLocked);
+    // the failed open released its session lock
+    const id = identity();
+    expect(fs.existsSync(tmpLockName(id.dev, id.ino))).toBe(false);
+  });
+});
+
+describe('read-only sessions', () => {
+  it('keep a shared flock while open, and leave no dot-lock behind', async () => {
+    const box = await unixDriver.open(localRef(file), 'read', testContext());
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    const fd = fs.openSync(file, 'r');
+    try {
+      expect(flockNow(fd, 'exclusive')).toBe(false);
+      expect(flockNow(fd, 'shared')).toBe(true);
+      flockNow(fd, 'unlock');
+      await box.close();
+      expect(flockNow(fd, 'exclusive')).toBe(true);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
+  it('read only what was there at open, and stop when the file shrinks', async () => {
+    const box = await unixDriver.open(localRef(file), 'read', testContext());
+    fs.appendFileSync(file, 'From c Wed Dec  2 05:53:22 1992\n\nthree\n');
+    expect((await dump(box)).length).toBe(2);
+    fs.truncateSync(file, 40);
+    const err = await dump(box).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptMailbox);
+    expect((err as CorruptMailbox).detail).toBe(`Mailbox shrank from ${CONTENT.length} to 40 bytes, aborted`);
+    await box.close();
+  });
+});
+
+describe('delete and rename (4.5)', () => {
+  it('are refused while a read-write session holds the mailbox', async () => {
+    const other = await holdSession();
+    try {
+      await expect(unixDriver.delete(localRef(file, 'old'), testContext())).rejects.toThrow('Mailbox old is in use by another process');
+      await expect(unixDriver.rename(localRef(file, 'old'), localRef(path.join(dir, 'new')), testContext()))
+        .rejects.toBeInstanceOf(MailboxLocked);
+      expect(fs.existsSync(file)).toBe(true);
+    } finally {
+      other.releaseSession();
+    }
+  });
+
+  it('remove or move the file and every lock file', async () => {
+    const id = identity();
+    const to = path.join(dir, 'new');
+    await unixDriver.rename(localRef(file), localRef(to), testContext());
+    expect(fs.readdirSync(dir)).toEqual(['new']);
+    await unixDriver.delete(localRef(to), testContext());
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(fs.existsSync(tmpLockName(id.dev, id.ino))).toBe(false);
+  });
+});
