@@ -29,7 +29,7 @@ const ZONES: Readonly<Record<string, number>> = {
 
 /** The machine's offset from UTC right now, in minutes east (what c-client uses for unknown zones). */
 export function currentLocalZone(now: Date = new Date()): number {
-  return -now.getTimezoneOffset();
+  return -now.getTimezoneOffset() || 0; // never -0, so that dates compare equal
 }
 
 /** The wall-clock fields of a date in its own zone. */
@@ -221,7 +221,7 @@ export function parseCClientDate(input: string, localZone: number = currentLocal
   }
   if (zone === undefined) zone = localZone;
   const ms = Date.UTC(y, m - 1, d, hours, minutes, seconds) - zone * 60_000;
-  return { ms, zone };
+  return { ms, zone: zone || 0 };
 }
 
 /** The date c-client reports for an unparseable internal date: the epoch, +0000. */

@@ -12,32 +12,45 @@ export interface RunResult {
 export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
-  /** Bytes for standard input (closed at once when absent). */
-  readonly input?: Buffer;
-  /** Killed (SIGKILL) after this long; the result then has signal SIGKILL. */
+  /**
+   * After this long the program and everything it started (its process group) get
+   * SIGTERM, then SIGKILL two seconds later; the result then has that signal.
+   */
   readonly timeoutMs?: number;
 }
 
 export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // its own process group, so that a timeout also reaches what it started (runuser's mailutil)
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // already gone
+      }
+    };
+    let killer: NodeJS.Timeout | undefined;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+        signalGroup('SIGTERM');
+        killer = setTimeout(() => signalGroup('SIGKILL'), 2000);
+      }, options.timeoutMs)
+      : undefined;
     child.on('error', (e) => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
+      clearTimeout(killer);
       reject(new Error(`can't run ${file}: ${e.message}`));
     });
     child.on('close', (status, signal) => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
+      clearTimeout(killer);
       resolve({ status, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
     });
-    child.stdin.on('error', () => {
-      // the program may exit without reading its input; that is its business
-    });
-    child.stdin.end(options.input);
   });
 }
 

@@ -157,3 +157,18 @@ export function unixStoredForm(text: Buffer): UnixStoredForm {
 export function cClientUnixNul(text: Buffer): Buffer {
   return Buffer.from(text.map((c) => (c === 0 ? 0x80 : c)));
 }
+
+/**
+ * c-client 2007f loops for ever reading a unix file whose header has an
+ * `X-Keywords:`, `X-IMAP:` or `X-IMAPbase:` line (exact spelling) with a CR
+ * that is not the one before its LF (verified with mailutil check:
+ * `X-Keywords: a\rb`, `X-IMAP: 1 2\r\r\n`). Such a text can't be given to mailutil.
+ */
+export function hangsCClient(text: Buffer): boolean {
+  for (const lineWithLf of splitLines(text)) {
+    const line = lineWithLf.toString('latin1').replace(/\r?\n$/, '');
+    if (line === '' || line === '\r') return false; // end of the header
+    if (/^(X-Keywords|X-IMAP|X-IMAPbase):/.test(line) && line.includes('\r')) return true;
+  }
+  return false;
+}

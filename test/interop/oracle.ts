@@ -8,6 +8,9 @@ import { handToOracle, makeOracleHome, requireOracleTools, runAsOracle } from '.
 import { ccdumpBinary, parseCcdump } from './ccdump.js';
 import { fromCcdump, type MailboxDump } from './dump.js';
 
+/** mailutil and ccdump finish in well under a second here; c-client has loops that never end on some input. */
+const ORACLE_TIMEOUT_MS = 30_000;
+
 export interface OracleRun {
   readonly status: number | null;
   readonly stdout: string;
@@ -53,7 +56,7 @@ export class OracleHome {
   /** Runs mailutil with these arguments; gives the home and everything in it to the oracle user first. */
   async mailutil(...args: string[]): Promise<OracleRun> {
     await handToOracle(this.dir);
-    const r = await runAsOracle(this.dir, [this.mailutilPath, ...args], { timeoutMs: 120_000 });
+    const r = await runAsOracle(this.dir, [this.mailutilPath, ...args], { timeoutMs: ORACLE_TIMEOUT_MS });
     return text(r);
   }
 
@@ -83,7 +86,7 @@ export class OracleHome {
     try {
       await handToOracle(this.dir);
       const argv = [binary, name, out];
-      const r = await runAsOracle(this.dir, argv, { timeoutMs: 120_000 });
+      const r = await runAsOracle(this.dir, argv, { timeoutMs: ORACLE_TIMEOUT_MS });
       if (r.status !== 0) throw new Error(`ccdump failed: ${describeRun(argv, r)}`);
       const parsed = await parseCcdump(r.stdout.toString('latin1'), (n) => fsp.readFile(path.join(out, `${n}.txt`)));
       const warnings = r.stderr.toString('utf8').split('\n').filter((l) => l !== '');

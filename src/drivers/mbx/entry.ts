@@ -2,7 +2,11 @@
 //   DATE,SIZE;KKKKKKKKSSSS-UUUUUUUU CRLF
 // and its parse, check by check in c-client's order with c-client's texts.
 import { formatInternalDate, type MailDate } from '../../mail/dates.js';
+import { flagsToBits, SYSTEM_FLAGS } from '../../mail/flags.js';
 import { hex4, hex8 } from './header.js';
+
+/** The system-flag bits c-client keeps when it rewrites a status (anything else is dropped). */
+export const SYSTEM_BITS = flagsToBits([...SYSTEM_FLAGS]);
 
 /** The status field, `KKKKKKKKSSSS-UUUUUUUU`, ends 2 bytes before the line end. */
 export const STATUS_LENGTH = 21;

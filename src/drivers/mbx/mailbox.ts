@@ -1,31 +1,32 @@
 // An open mbx mailbox (formats-flat.md 4; locking.md 5). Read-only sessions
-// never write a byte. Read-write sessions do what a c-client read-write stream
-// does: each parse (at open, before a listing, store, expunge, or UID-keeping
-// append) gives UID-less and \Recent messages their UID and the "old" bit in
-// place, so that UIDs are stable for store and expunge.
+// never write a byte. Read-write sessions number UID-less messages as c-client's
+// read-write parse does, but lazily: at open and before a listing only in
+// memory, and in the file (UID and "old" bit in place, last UID in the header)
+// before the first change (store, expunge, UID-keeping append). UIDs are the
+// same either way (the numbering depends only on the file), so they are stable
+// for store and expunge, and a session that ends up changing nothing (a failed
+// move, a plain append, which c-client does without numbering) leaves the file
+// as it was.
 import fs from 'node:fs';
-import {
-  CorruptMailbox, LossyCopy, MailboxNotFound, MailsmithError, NotAMailbox, ReadOnlyMailbox, Unsupported, ioError,
-} from '../../errors.js';
+import { CorruptMailbox, MailboxNotFound, MailsmithError, NotAMailbox, ReadOnlyMailbox, ioError } from '../../errors.js';
 import { currentLocalZone, parseCClientDate } from '../../mail/dates.js';
-import {
-  bitsToFlags, FLAG_BITS, FLAG_EXPUNGED, FLAG_OLD, flagsToBits, isValidKeyword, type SystemFlag,
-} from '../../mail/flags.js';
+import { FLAG_BITS, FLAG_EXPUNGED, FLAG_OLD, flagsToBits, isValidKeyword } from '../../mail/flags.js';
 import { flockNow } from '../../locks/index.js';
 import type {
-  AppendOptions, AppendResult, FlagChange, LocalRef, LossKind, Mailbox, MailboxMeta, MessageRecord, NewMessage,
-  OpenMode, StoreContext,
+  AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
+  StoreContext,
 } from '../../store/types.js';
+import { AppendPlan } from './append-plan.js';
 import { compact } from './compact.js';
-import { dateError, formatEntry, formatStatus } from './entry.js';
+import { dateError, formatStatus, SYSTEM_BITS } from './entry.js';
 import {
-  definedKeywords, HEADER_SIZE, keywordAt, keywordBit, looksLikeMbx, MAX_KEYWORDS, parseHeader, serializeHeader,
-  type MbxHeader,
+  definedKeywords, HEADER_SIZE, keywordBit, looksLikeMbx, MAX_KEYWORDS, parseHeader, serializeHeader, type MbxHeader,
 } from './header.js';
 import { fstat, fsync, ftruncate, preadFully, pwriteFully } from './io.js';
 import { parseLock, sessionLock, tryExclusive, withParseLock } from './locking.js';
 import { MessageIndex } from './msgindex.js';
-import { parseReadWrite, SYSTEM_BITS } from './parse.js';
+import { flagList, KeywordNames } from './names.js';
+import { parseReadWrite } from './parse.js';
 import { Scanner } from './reader.js';
 import { ChunkPatcher, rewriteStatuses, type StatusTarget } from './status.js';
 import { UidTracker } from './uids.js';
@@ -41,8 +42,6 @@ async function readHeader(fd: number, mailbox: string): Promise<{ header: MbxHea
   return { header: parseHeader(bytes), bytes };
 }
 
-const nowSeconds = (ctx: StoreContext) => (): number => Math.floor(ctx.now().getTime() / 1000);
-
 export class MbxMailbox implements Mailbox {
   readonly format = 'mbx' as const;
   private fd: number | undefined;
@@ -53,6 +52,8 @@ export class MbxMailbox implements Mailbox {
   /** UID of the last message in the file, hidden ones included (c-client's lastuid). */
   private lastFileUid = 0;
   private hiddenSeen = false;
+  /** The index holds UIDs or "old" bits that are not in the file yet (a parse without writing). */
+  private pending = false;
   /** mtime and PID field after our last parse or write; a difference means another process wrote. */
   private seenMtime = -1n;
   private seenPid = 0;
@@ -62,6 +63,9 @@ export class MbxMailbox implements Mailbox {
   private listings = 0;
   /** Bumped by every compaction; text() of an older listing refuses to read moved bytes. */
   private layout = 0;
+  /** A parse that starts over (or a second listing) finds the same damage again; the user hears of it once. */
+  private readonly warned = new Set<string>();
+  private rebuiltValidity: number | undefined;
 
   private constructor(
     readonly ref: LocalRef,
@@ -105,13 +109,7 @@ export class MbxMailbox implements Mailbox {
         await sessionLock(fd, ref.name, ctx.lockTimeoutMs);
         const { header } = await readHeader(fd, ref.name);
         const mb = new MbxMailbox(ref, writable, Number((await fstat(fd)).size), fd, header, ctx);
-        if (writable) {
-          await mb.parseLocked();
-          if (mb.hiddenSeen) {
-            await mb.rewriteLocked(() => false);
-            await mb.noteOwnWrite();
-          }
-        }
+        if (writable) await mb.parseLocked(false);
         return mb;
       } finally {
         lock.release();
@@ -126,21 +124,17 @@ export class MbxMailbox implements Mailbox {
 
   async *messages(): AsyncGenerator<MessageRecord> {
     const fd = this.openFd();
-    let header: MbxHeader;
-    let end: number;
-    if (this.writable) {
-      await withParseLock(fd, this.ref.name, this.ctx.lockTimeoutMs, () => this.parseLocked());
-      header = this.header;
-      end = this.parsedTo;
-    } else {
-      // the lock only for a consistent header and size: appends go beyond `end`, and nobody can
-      // compact while our shared flock is held
-      ({ header, end } = await withParseLock(fd, this.ref.name, this.ctx.lockTimeoutMs, async () => ({
+    // the lock only for a consistent header and size: appends go beyond `end`, and nobody can
+    // compact while our shared flock is held
+    const { header, end } = await withParseLock(fd, this.ref.name, this.ctx.lockTimeoutMs, async () => {
+      if (this.writable) await this.parseLocked(false);
+      return {
         header: (await readHeader(fd, this.ref.name)).header,
-        end: Number((await fstat(fd)).size),
-      })));
-    }
-    const tracker = new UidTracker(header, nowSeconds(this.ctx), (t) => this.ctx.warn(t));
+        end: this.writable ? this.parsedTo : Number((await fstat(fd)).size),
+      };
+    });
+    // read-write, the UIDs come from the session's own parse, which has given any warning
+    const tracker = new UidTracker(header, () => this.rebuildValidity(), this.writable ? () => {} : (t) => this.warnOnce(t));
     const scanner = new Scanner(fd, this.ref.name, HEADER_SIZE, end);
     const names = new KeywordNames(header.slots);
     const zone = currentLocalZone();
@@ -160,12 +154,16 @@ export class MbxMailbox implements Mailbox {
           const err = dateError(e.offset, e.date);
           throw new CorruptMailbox(this.ref.name, err.offset, err.detail);
         }
-        const { uid, fresh } = tracker.assign(stored, false);
+        let { uid, fresh } = tracker.assign(stored, false);
         let recent = fresh || (e.status & FLAG_OLD) === 0;
         if (this.writable) {
-          // \Recent as this session first saw it (its parse has set "old" in the file since)
-          while (indexPos < this.index.count && this.index.uidAt(indexPos) < uid) indexPos++;
-          if (indexPos < this.index.count && this.index.uidAt(indexPos) === uid) recent = this.index.recentAt(indexPos);
+          // the session's UID and \Recent as it first saw them (it may have written "old" since)
+          const index = this.index;
+          while (indexPos < index.count && index.offsetAt(indexPos) < e.offset) indexPos++;
+          if (indexPos < index.count && index.offsetAt(indexPos) === e.offset) {
+            uid = index.uidAt(indexPos);
+            recent = index.recentAt(indexPos);
+          }
         }
         const entry = e;
         yield {
@@ -201,7 +199,7 @@ export class MbxMailbox implements Mailbox {
     const lock = await parseLock(fd, name, this.ctx.lockTimeoutMs);
     try {
       // c-client numbers UID-less messages before an append that reports UIDs
-      if (options.keepUids) await this.parseLocked();
+      if (options.keepUids) await this.parseLocked(true);
       const st = await fstat(fd);
       const oldSize = Number(st.size);
       const { header, bytes: original } = await readHeader(fd, name);
@@ -228,7 +226,9 @@ export class MbxMailbox implements Mailbox {
         await rollBack(fd, oldSize, original);
         throw ioError(e, `can't append to ${name}`);
       }
-      this.header = { ...header, ...plan.headerNow() };
+      // keywords as written; the last UID as numbered (in memory, if a parse has not written it yet)
+      const now = plan.headerNow();
+      this.header = { ...this.header, slots: now.slots, uidLast: Math.max(this.header.uidLast, now.uidLast) };
       await this.noteOwnWrite();
       return {
         appended,
@@ -244,7 +244,7 @@ export class MbxMailbox implements Mailbox {
   async store(uids: readonly number[], change: FlagChange): Promise<void> {
     const fd = this.writableFd();
     await withParseLock(fd, this.ref.name, this.ctx.lockTimeoutMs, async () => {
-      await this.parseLocked();
+      await this.parseLocked(true);
       const targets = [...new Set(uids)].map((u) => this.index.find(u)).filter((i) => i >= 0).sort((a, b) => a - b);
       if (targets.length === 0) return;
       const slots = [...this.header.slots];
@@ -279,7 +279,7 @@ export class MbxMailbox implements Mailbox {
   async expunge(uids?: readonly number[]): Promise<number> {
     const fd = this.writableFd();
     return withParseLock(fd, this.ref.name, this.ctx.lockTimeoutMs, async () => {
-      await this.parseLocked();
+      await this.parseLocked(true);
       const wanted = uids ? new Set(uids) : undefined;
       const index = this.index;
       const doomed = (i: number): boolean =>
@@ -317,67 +317,82 @@ export class MbxMailbox implements Mailbox {
     if (header.pid !== this.seenPid || mtime !== this.seenMtime) this.flagcheck = true;
   }
 
+  /** The UID validity a rebuild sets: now, and the same now for every later parse of this session. */
+  private rebuildValidity(): number {
+    this.rebuiltValidity ??= Math.floor(this.ctx.now().getTime() / 1000);
+    return this.rebuiltValidity;
+  }
+
+  private warnOnce(text: string): void {
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    this.ctx.warn(text);
+  }
+
   private async noteOwnWrite(): Promise<void> {
     this.seenMtime = (await fstat(this.openFd())).mtimeNs;
     this.seenPid = this.header.pid;
   }
 
   /**
-   * c-client's read-write parse, under the parse/append lock: new messages since the last
-   * parse (all of them after an outside write) get their UID and "old" bit in place, the
-   * header gets the new last UID, and the index learns where they are.
+   * c-client's read-write parse, under the parse/append lock: the messages added since the last
+   * parse (all of them after an outside write) are numbered and indexed. With `write`, their UID
+   * and "old" bit go into the file and the new last UID into the header, and what an earlier
+   * parse numbered in memory only is written too (by starting over: the numbering depends only
+   * on the file, so the UIDs come out the same).
    */
-  private async parseLocked(): Promise<void> {
+  private async parseLocked(write: boolean): Promise<void> {
     const fd = this.openFd();
+    const name = this.ref.name;
     const st = await fstat(fd);
     const size = Number(st.size);
-    if (size < this.parsedTo) {
-      throw new CorruptMailbox(this.ref.name, size, `Mailbox shrank from ${this.parsedTo} to ${size}!`);
-    }
-    const { header } = await readHeader(fd, this.ref.name);
+    if (size < this.parsedTo) throw new CorruptMailbox(name, size, `Mailbox shrank from ${this.parsedTo} to ${size}!`);
+    const { header } = await readHeader(fd, name);
     this.noticeOutsideWrites(header, st.mtimeNs);
-    this.header = header;
-    const previous = this.flagcheck ? this.index : undefined;
+    const previous = this.flagcheck || (write && this.pending) ? this.index : undefined;
     if (previous) {
       this.index = new MessageIndex();
       this.parsedTo = HEADER_SIZE;
       this.lastFileUid = 0;
       this.hiddenSeen = false;
+      this.pending = false;
     }
-    if (size === this.parsedTo) {
-      this.flagcheck = false;
-      await this.noteOwnWrite();
-      return;
-    }
+    // numbering done in memory only goes on from where it got to, as c-client's read-only parse does
+    const from = this.pending ? this.header : header;
     const tracker = new UidTracker(
-      { ...header, lastSeen: this.lastFileUid, visible: this.index.count }, nowSeconds(this.ctx), (t) => this.ctx.warn(t),
+      { uidValidity: from.uidValidity, uidLast: from.uidLast, lastSeen: this.lastFileUid, visible: this.index.count },
+      () => this.rebuildValidity(), (t) => this.warnOnce(t),
     );
-    const patcher = new ChunkPatcher(fd);
-    let failure: unknown;
+    const patcher = write ? new ChunkPatcher(fd) : undefined;
+    let outcome;
     try {
-      if (await parseReadWrite(fd, this.ref.name, this.parsedTo, size, tracker, this.index, patcher)) this.hiddenSeen = true;
+      outcome = await parseReadWrite(fd, name, this.parsedTo, size, tracker, this.index, patcher);
     } catch (e) {
-      failure = e;
-    }
-    if (failure === undefined || patcher.wrote) {
-      if (tracker.dirty || patcher.wrote) {
-        this.header = { ...header, uidValidity: tracker.uidValidity, uidLast: tracker.uidLast };
-        await pwriteFully(fd, serializeHeader(this.header), 0, HEADER_SIZE, 0);
-        await fsync(fd);
-      }
-    }
-    if (failure !== undefined) {
+      if (patcher?.wrote) await this.writeNumbering(header, tracker);
       // like c-client's aborted stream, nothing of this parse is trusted: a retry starts over
       this.index = new MessageIndex();
       this.parsedTo = HEADER_SIZE;
       this.lastFileUid = 0;
-      throw failure;
+      this.pending = false;
+      throw e;
     }
+    if (write && (tracker.dirty || patcher!.wrote)) await this.writeNumbering(header, tracker);
+    else if (!write && (tracker.dirty || outcome.recent)) this.pending = true;
+    this.header = { ...header, uidValidity: tracker.uidValidity, uidLast: tracker.uidLast };
+    if (outcome.hidden) this.hiddenSeen = true;
     if (previous) mergeRecent(this.index, previous);
     this.parsedTo = size;
     this.lastFileUid = tracker.lastSeen;
     this.flagcheck = false;
-    await this.noteOwnWrite();
+    this.seenMtime = (await fstat(fd)).mtimeNs;
+    this.seenPid = header.pid;
+  }
+
+  /** The header after numbering: new last UID (and validity, after a rebuild), the PID field kept. */
+  private async writeNumbering(header: MbxHeader, tracker: UidTracker): Promise<void> {
+    const fd = this.openFd();
+    await pwriteFully(fd, serializeHeader({ ...header, uidValidity: tracker.uidValidity, uidLast: tracker.uidLast }), 0, HEADER_SIZE, 0);
+    await fsync(fd);
   }
 
   /**
@@ -459,101 +474,5 @@ async function rollBack(fd: number, size: number, header: Buffer): Promise<void>
     await fsync(fd);
   } catch {
     // the append's own error is the one to report
-  }
-}
-
-const FLAG_LISTS = new Map<number, readonly SystemFlag[]>();
-
-function flagList(status: number): readonly SystemFlag[] {
-  const bits = status & SYSTEM_BITS;
-  let list = FLAG_LISTS.get(bits);
-  if (!list) FLAG_LISTS.set(bits, (list = Object.freeze(bitsToFlags(bits))));
-  return list;
-}
-
-/** Keyword masks to names; bits without a defined name are ignored, as c-client does. */
-class KeywordNames {
-  private readonly cache = new Map<number, readonly string[]>();
-
-  constructor(private readonly slots: readonly string[]) {}
-
-  of(mask: number): readonly string[] {
-    let names = this.cache.get(mask);
-    if (!names) {
-      const out: string[] = [];
-      for (let bit = 0; bit < MAX_KEYWORDS; bit++) {
-        const k = (mask & (1 << bit)) !== 0 ? keywordAt(this.slots, bit) : undefined;
-        if (k !== undefined) out.push(k);
-      }
-      this.cache.set(mask, (names = Object.freeze(out)));
-    }
-    return names;
-  }
-}
-
-/** What an append writes: keyword bits, UIDs and the header changes they need, and the losses. */
-class AppendPlan {
-  headerDirty = false;
-  readonly uids: number[] = [];
-  readonly losses = new Map<LossKind, Map<string, number>>();
-  private readonly slots: string[];
-  private uidLast: number;
-  private readonly keepUids: boolean;
-  private readonly strict: boolean;
-
-  constructor(private readonly header: MbxHeader, options: AppendOptions, public lastUid: number, private readonly mailbox: string) {
-    this.slots = [...header.slots];
-    this.uidLast = header.uidLast;
-    this.keepUids = options.keepUids ?? false;
-    this.strict = options.strict ?? false;
-  }
-
-  headerNow(): { uidValidity: number; uidLast: number; slots: readonly string[] } {
-    return { uidValidity: this.header.uidValidity, uidLast: this.uidLast, slots: this.slots };
-  }
-
-  entryFor(msg: NewMessage): { line: string; text: Buffer } {
-    if (msg.text.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message`);
-    let mask = 0;
-    for (const name of new Set(msg.keywords)) {
-      let bit = keywordBit(this.slots, name);
-      if (bit < 0 && isValidKeyword(name) && this.slots.length < MAX_KEYWORDS) {
-        bit = this.slots.push(name) - 1;
-        this.headerDirty = true;
-      }
-      if (bit >= 0) mask |= 1 << bit;
-      else {
-        this.lose('keyword', name, isValidKeyword(name)
-          ? `${this.mailbox} can't hold the keyword ${name}: an mbx mailbox has at most ${MAX_KEYWORDS} keywords`
-          : `${this.mailbox} can't hold the keyword ${JSON.stringify(name)}: not a valid IMAP keyword`);
-      }
-    }
-    let uid = 0;
-    if (this.keepUids) {
-      if (msg.uid !== undefined && msg.uid > this.lastUid && msg.uid <= 0xffffffff) uid = msg.uid;
-      else {
-        if (msg.uid) {
-          this.lose('uid', 'not above the previous UID',
-            `${this.mailbox} can't keep UID ${msg.uid}: it is not above the UID before it (${this.lastUid})`);
-        }
-        uid = Math.max(this.lastUid, this.uidLast) + 1;
-      }
-      // the header's last UID never stays below a stored UID, or c-client would renumber
-      if (uid > this.uidLast) {
-        this.uidLast = uid;
-        this.headerDirty = true;
-      }
-      this.lastUid = uid;
-      this.uids.push(uid);
-    }
-    const line = formatEntry(msg.internalDate, msg.text.length, mask >>> 0, flagsToBits(msg.flags), uid);
-    return { line, text: msg.text };
-  }
-
-  private lose(kind: LossKind, detail: string, strictText: string): void {
-    if (this.strict) throw new LossyCopy(strictText);
-    let perDetail = this.losses.get(kind);
-    if (!perDetail) this.losses.set(kind, (perDetail = new Map()));
-    perDetail.set(detail, (perDetail.get(detail) ?? 0) + 1);
   }
 }

@@ -49,6 +49,10 @@ export class MessageIndex {
     };
   }
 
+  offsetAt(i: number): number {
+    return this.offsets[i]!;
+  }
+
   uidAt(i: number): number {
     return this.uids[i]!;
   }

@@ -4,27 +4,33 @@
 // parse/append lock.
 import { CorruptMailbox } from '../../errors.js';
 import { parseCClientDate } from '../../mail/dates.js';
-import { FLAG_EXPUNGED, FLAG_OLD, flagsToBits, SYSTEM_FLAGS } from '../../mail/flags.js';
-import { dateError, formatStatus } from './entry.js';
+import { FLAG_EXPUNGED, FLAG_OLD } from '../../mail/flags.js';
+import { dateError, formatStatus, SYSTEM_BITS } from './entry.js';
 import type { MessageIndex } from './msgindex.js';
 import { Scanner } from './reader.js';
 import type { ChunkPatcher } from './status.js';
 import type { UidTracker } from './uids.js';
 
-/** The system-flag bits c-client keeps when it rewrites a status (anything else is dropped). */
-export const SYSTEM_BITS = flagsToBits([...SYSTEM_FLAGS]);
+export interface ParseOutcome {
+  /** Hidden (0x8000) messages were passed: their space can be reclaimed. */
+  readonly hidden: boolean;
+  /** \Recent messages were found: their UID and "old" bit are (with a patcher) or still need to be written. */
+  readonly recent: boolean;
+}
 
 /**
- * Parses [from, end), adding the visible messages to `index`; true when hidden (0x8000)
- * messages were passed (their space can be reclaimed). On damage the status fields already
- * changed are written (patcher.wrote tells) before the error is thrown, so that the caller can
- * record the UIDs they hold in the header.
+ * Parses [from, end), adding the visible messages to `index`. With a patcher, the status of
+ * every \Recent message is rewritten in place (UID, "old" bit); without one nothing is written
+ * and the UIDs exist in memory only. On damage the status fields already changed are written
+ * (patcher.wrote tells) before the error is thrown, so that the caller can record the UIDs they
+ * hold in the header.
  */
 export async function parseReadWrite(
-  fd: number, mailbox: string, from: number, end: number, tracker: UidTracker, index: MessageIndex, patcher: ChunkPatcher,
-): Promise<boolean> {
-  const scanner = new Scanner(fd, mailbox, from, end, (chunk) => patcher.flush(chunk));
+  fd: number, mailbox: string, from: number, end: number, tracker: UidTracker, index: MessageIndex, patcher?: ChunkPatcher,
+): Promise<ParseOutcome> {
+  const scanner = new Scanner(fd, mailbox, from, end, patcher && ((chunk) => patcher.flush(chunk)));
   let hidden = false;
+  let anyRecent = false;
   try {
     for (let e = await scanner.next(); e; e = await scanner.next()) {
       const stored = tracker.check(e.uid);
@@ -41,13 +47,16 @@ export async function parseReadWrite(
       const recent = fresh || (e.status & FLAG_OLD) === 0;
       let status = e.status;
       if (recent) {
-        status = (e.status & SYSTEM_BITS) | FLAG_OLD;
-        patcher.patch(scanner.chunk, e.offset + e.lineLength, formatStatus(e.keywords, status, uid));
+        anyRecent = true;
+        if (patcher) {
+          status = (e.status & SYSTEM_BITS) | FLAG_OLD;
+          patcher.patch(scanner.chunk, e.offset + e.lineLength, formatStatus(e.keywords, status, uid));
+        }
       }
       index.push({ offset: e.offset, lineLength: e.lineLength, size: e.size, uid, status, keywords: e.keywords, recent });
     }
   } finally {
-    await patcher.flush(scanner.chunk);
+    await patcher?.flush(scanner.chunk);
   }
-  return hidden;
+  return { hidden, recent: anyRecent };
 }

@@ -82,7 +82,7 @@ function matches(buf: Uint8Array, at: number, what: Uint8Array): boolean {
  * 00 when absent) then ` ±hhmm`, `-ZZZ`, or `-LCL` for a line without a zone.
  * Bytes are taken by position, so a damaged line gives a string that fails to parse.
  */
-export function fromLineDateText(buf: Uint8Array, f: FromLineFields): string {
+function fromLineDateText(buf: Uint8Array, f: FromLineFields): string {
   const c = (i: number): number => buf[i] ?? 0;
   const d: number[] = new Array<number>(27).fill(0);
   d[2] = d[6] = d[20] = MINUS;

@@ -27,9 +27,7 @@ export interface ScanState {
 }
 
 export function newScanState(): ScanState {
-  return {
-    uidValidity: 0, uidLast: 0, prevUid: 0, msgno: 0, pseudo: false, keywords: [],
-  };
+  return { uidValidity: 0, uidLast: 0, prevUid: 0, msgno: 0, pseudo: false, keywords: [] };
 }
 
 /** What the header of one message says. */
@@ -39,8 +37,6 @@ export interface HeaderInfo {
   recent: boolean;
   keywordMask: number;
   uid: number;
-  /** The UID was given here rather than read from X-UID: the file needs rewriting to keep it. */
-  assigned: boolean;
   /** RFC822.SIZE of the header: retained lines without CR, each line end counted as CRLF. */
   size: number;
 }
@@ -134,7 +130,7 @@ function latin1(buf: Uint8Array, from: number, to: number): string {
   return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
 }
 
-export interface HeaderContext {
+interface HeaderContext {
   readonly state: ScanState;
   readonly warn: (text: string) => void;
 }
@@ -143,13 +139,13 @@ export interface HeaderContext {
  * Processes the header buf[start..end) (the lines after the From_ line, up to and
  * including the empty line that ends it) of the message numbered state.msgno.
  */
-export function processHeader(buf: Uint8Array, start: number, end: number, ctx: HeaderContext): HeaderInfo {
+export function processHeader(buf: Buffer, start: number, end: number, ctx: HeaderContext): HeaderInfo {
   const { state, warn } = ctx;
   const msgno = state.msgno;
-  const info: HeaderInfo = { flags: 0, recent: true, keywordMask: 0, uid: 0, assigned: false, size: 0 };
+  const info: HeaderInfo = { flags: 0, recent: true, keywordMask: 0, uid: 0, size: 0 };
   // UID warnings number messages without the pseudo-message
   const shownNo = (): number => (state.pseudo ? msgno - 1 : msgno);
-  const hasCr = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).indexOf(CR) >= 0;
+  const hasCr = buf.subarray(start, end).indexOf(CR) >= 0;
   let retain = true;
   let s = start;
   while (s < end) {
@@ -215,7 +211,6 @@ export function processHeader(buf: Uint8Array, start: number, end: number, ctx: 
   }
   if ((msgno > 1 || !state.pseudo) && !info.uid) {
     state.prevUid = info.uid = ++state.uidLast;
-    info.assigned = true;
   }
   return info;
 }
@@ -225,7 +220,7 @@ function readBase(buf: Uint8Array, from: number, lineEnd: number, isPseudo: bool
   let i = skipSpaces(buf, from, lineEnd);
   const validity = readDigits(buf, i, lineEnd);
   i = skipSpaces(buf, validity.end, lineEnd);
-  if (!validity.n || !(buf[i]! >= 0x30 && buf[i]! <= 0x39) || i >= lineEnd) return;
+  if (!validity.n || i >= lineEnd || !(buf[i]! >= 0x30 && buf[i]! <= 0x39)) return;
   if (isPseudo) state.pseudo = true;
   const last = readDigits(buf, i, lineEnd);
   state.uidValidity = validity.n;

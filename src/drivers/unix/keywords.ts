@@ -21,7 +21,7 @@ export function keywordsForCreate(names: readonly string[]): string[] {
 }
 
 /** c-client compares keywords ignoring ASCII case. */
-export function sameKeyword(a: string, b: string): boolean {
+function sameKeyword(a: string, b: string): boolean {
   return a.length === b.length && asciiLower(a) === asciiLower(b);
 }
 
@@ -72,14 +72,4 @@ export function keywordNames(slots: KeywordSlots, mask: number): string[] {
     }
   }
   return names;
-}
-
-/** The mask of the given names; names not declared are left out. */
-export function keywordMask(slots: KeywordSlots, names: readonly string[]): number {
-  let mask = 0;
-  for (const n of names) {
-    const i = findKeyword(slots, n);
-    if (i >= 0) mask |= 1 << i;
-  }
-  return mask;
 }

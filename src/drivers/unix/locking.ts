@@ -11,7 +11,7 @@ import {
 } from '../../locks/index.js';
 import type { StoreContext } from '../../store/types.js';
 
-export function inUse(name: string): MailboxLocked {
+function inUse(name: string): MailboxLocked {
   return new MailboxLocked(name, `Mailbox ${name} is in use by another process`);
 }
 

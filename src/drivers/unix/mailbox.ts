@@ -4,17 +4,17 @@
 // and flags in memory, and write changes by replacing the file at expunge or
 // close (locking.md 4, formats-flat.md 2.10).
 import fs from 'node:fs';
-import { CorruptMailbox, LossyCopy, MailsmithError, ReadOnlyMailbox, ioError } from '../../errors.js';
+import { CorruptMailbox, MailsmithError, ReadOnlyMailbox, ioError } from '../../errors.js';
 import { flockNow, flockWait, type TmpLock } from '../../locks/index.js';
 import { FLAG_BITS, flagsToBits } from '../../mail/flags.js';
 import type {
-  AppendOptions, AppendResult, ChangeKind, FlagChange, LocalRef, LossKind, Mailbox, MailboxMeta, MessageRecord,
-  NewMessage, StoreContext,
+  AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, StoreContext,
 } from '../../store/types.js';
+import { AppendAccounting, endsWithLf, keywordsFor, raiseLastUid } from './append.js';
 import { putStoredText } from './append-text.js';
-import { baseLineText, copyWithBaseLine, findBaseLine, lastUidField } from './base-line.js';
+import { baseLineText, copyWithBaseLine, findBaseLine } from './base-line.js';
 import { entryOf, storedLength, type MessageEntry } from './entry.js';
-import { BatchWriter, fstat, fsync, ftruncate, readFully, writeFully } from './file-io.js';
+import { BatchWriter, fstat, fsync, ftruncate } from './file-io.js';
 import { newScanState, type ScanState } from './header.js';
 import {
   declareKeyword, declaredKeywords, findKeyword, keywordNames, storableKeyword, type KeywordSlots,
@@ -52,6 +52,8 @@ export class UnixMailbox implements Mailbox {
   private size: number;
   /** A complete pass over the messages gave its warnings already. */
   private scanned = false;
+  /** A read-only pass saw messages no read-write session has seen yet. */
+  private sawRecent = false;
   /** The highest UID an append of this session wrote: the next must be higher. */
   private lastKeptUid = 0;
   private closed = false;
@@ -149,6 +151,7 @@ export class UnixMailbox implements Mailbox {
     });
     for await (const m of scan) {
       if (m.pseudo) continue;
+      if (m.info.recent) this.sawRecent = true;
       yield new UnixMessageRecord({
         seq: ++seq, uid: m.info.uid, internalDate: m.date, flags: m.info.flags,
         keywords: keywordNames(state.keywords, m.info.keywordMask), recent: m.info.recent, position: m.end,
@@ -253,7 +256,7 @@ export class UnixMailbox implements Mailbox {
     const slots: KeywordSlots = [...(this.session ? this.keywords : head.keywords)];
     const declaredBefore = declaredKeywords(slots).length;
     const uidRule = this.keptUidRule(head, first, oldSize, canDeclare);
-    const acc = new AppendAccounting(options.strict ?? false);
+    const acc = new AppendAccounting(this.name, options.strict ?? false);
     const uids: number[] = [];
     let lastKept = Math.max(uidRule?.floor ?? 0, this.lastKeptUid);
     const writer = new BatchWriter(fd, oldSize);
@@ -266,10 +269,11 @@ export class UnixMailbox implements Mailbox {
         const keywords = keywordsFor(msg.keywords, slots, canDeclare, acc);
         let uid: number | undefined;
         if (options.keepUids) {
-          if (!uidRule) acc.loss('uid', String(msg.uid ?? 'none'));
+          const lost = (): void => acc.loss('uid', 'UID not kept', `UID ${msg.uid ?? '(none)'}`);
+          if (!uidRule) lost();
           else {
             uid = msg.uid !== undefined && msg.uid > lastKept ? msg.uid : lastKept + 1;
-            if (uid !== msg.uid) acc.loss('uid', String(msg.uid ?? 'none'));
+            if (uid !== msg.uid) lost();
             uids.push((lastKept = uid));
           }
         }
@@ -277,7 +281,7 @@ export class UnixMailbox implements Mailbox {
           user: this.ctx.user, host: this.ctx.host, date: msg.internalDate, flags: flagsToBits(msg.flags), keywords, uid,
         }));
         const report = await putStoredText(writer, msg.text);
-        if (report.bareCr) acc.loss('bare-cr', 'CR not followed by LF');
+        if (report.bareCr) acc.loss('bare-cr', 'CR not followed by LF', 'a CR not followed by LF');
         if (report.fromQuoted) acc.change('from-quoted');
         if (report.headerRenamed) acc.change('header-renamed');
         if (report.newlineAdded) acc.change('newline-added');
@@ -294,10 +298,9 @@ export class UnixMailbox implements Mailbox {
       fs.futimesSync(fd, t - 1, t);
       await fsync(fd);
       if (this.session) {
-        if (declared) {
-          this.session.state.keywords = this.keywords = slots;
-          this.session.dirty = true;
-        }
+        // the session's rewrite writes the new keywords, and X-IMAPbase where the file has no mailbox data
+        if (declared) this.session.state.keywords = this.keywords = slots;
+        if (declared || (uids.length > 0 && !head.base)) this.session.dirty = true;
       } else if (declared || (uids.length > 0 && !head.base)) {
         // the last step: once the file is replaced, the append has happened
         await this.replaceBaseLine(fd, writer.offset, head, slots, lastUid, now);
@@ -428,11 +431,13 @@ export class UnixMailbox implements Mailbox {
         // atime after mtime: nothing new since this session looked
         const t = seconds(now);
         fs.futimesSync(tmp.fd, t, t - 1);
+        const ino = fs.fstatSync(tmp.fd, { bigint: true }).ino;
         await tmp.commit(this.ref.path);
+        // from here on the new file is the mailbox: nothing below can fail
         const expunged = s.entries.length - survivors.length;
         s.lock.releaseSession();
         s.lock = newLock;
-        s.ino = fs.fstatSync(tmp.fd, { bigint: true }).ino;
+        s.ino = ino;
         s.entries = result.entries;
         s.dirty = false;
         fs.closeSync(this.fd);
@@ -456,9 +461,27 @@ export class UnixMailbox implements Mailbox {
     try {
       if (this.session?.dirty) await this.rewrite(this.session, () => false);
     } finally {
-      if (this.readLock) this.readLock.release();
-      else fs.closeSync(this.fd);
+      if (this.readLock) {
+        this.readLock.release();
+        if (this.sawRecent) this.keepNewMail();
+      } else fs.closeSync(this.fd);
       this.session?.lock.releaseSession();
+    }
+  }
+
+  /**
+   * Reading moved the access time past the modification time, which mail
+   * readers and biff take as "no new mail"; with recent messages, c-client puts
+   * the access time back just before the modification time.
+   */
+  private keepNewMail(): void {
+    try {
+      const st = fs.statSync(this.ref.path);
+      // the real clock: this compares with times the file system wrote
+      const mtime = Math.min(Math.floor(st.mtimeMs / 1000), seconds(new Date()));
+      if (st.atimeMs >= st.mtimeMs || st.atimeMs >= st.ctimeMs) fs.utimesSync(this.ref.path, mtime - 1, mtime);
+    } catch {
+      // times are a courtesy to mail readers; failing to set them loses nothing
     }
   }
 
@@ -470,55 +493,6 @@ export class UnixMailbox implements Mailbox {
     this.assertOpen();
     if (!this.session) throw new ReadOnlyMailbox(this.name, `Can't ${what} in ${this.name}: it was opened read-only`);
     return this.session;
-  }
-}
-
-/** The keywords of a message as the destination names them, in its bit order; new ones declared when possible. */
-function keywordsFor(names: readonly string[], slots: KeywordSlots, canDeclare: boolean, acc: AppendAccounting): string[] {
-  const bits = new Set<number>();
-  for (const name of names) {
-    let slot = findKeyword(slots, name);
-    if (slot < 0 && canDeclare && storableKeyword(name)) slot = declareKeyword(slots, name);
-    if (slot < 0) acc.loss('keyword', name);
-    else bits.add(slot);
-  }
-  return [...bits].sort((a, b) => a - b).map((i) => slots[i]!);
-}
-
-/** Writes a higher last UID into the pseudo-message's fixed-width field, in place. */
-async function raiseLastUid(fd: number, first: RawMessage, lastUid: number): Promise<void> {
-  const line = findBaseLine(first);
-  const at = line ? lastUidField(first, line) : undefined;
-  if (at !== undefined) await writeFully(fd, Buffer.from(String(lastUid).padStart(10, '0'), 'latin1'), at);
-}
-
-async function endsWithLf(fd: number, size: number): Promise<boolean> {
-  const b = Buffer.alloc(1);
-  await readFully(fd, b, 0, 1, size - 1);
-  return b[0] === 0x0a;
-}
-
-/** Counts what an append lost or changed; under strict, the first loss throws. */
-class AppendAccounting {
-  appended = 0;
-  private readonly losses = new Map<LossKind, Map<string, number>>();
-  private readonly changes = new Map<ChangeKind, number>();
-
-  constructor(private readonly strict: boolean) {}
-
-  loss(kind: LossKind, detail: string): void {
-    if (this.strict) throw new LossyCopy(`unix mailboxes cannot keep this (${kind}): ${detail}`);
-    const m = this.losses.get(kind) ?? new Map<string, number>();
-    m.set(detail, (m.get(detail) ?? 0) + 1);
-    this.losses.set(kind, m);
-  }
-
-  change(kind: ChangeKind): void {
-    this.changes.set(kind, (this.changes.get(kind) ?? 0) + 1);
-  }
-
-  result(uids: number[]): AppendResult {
-    return { appended: this.appended, uids, losses: this.losses, changes: this.changes };
   }
 }
 

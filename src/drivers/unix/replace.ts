@@ -8,7 +8,7 @@ import { fsync } from './file-io.js';
 export interface TempFile {
   readonly path: string;
   readonly fd: number;
-  /** Flushes, renames over target and flushes the directory; the descriptor stays open. */
+  /** Flushes, renames over target and flushes the directory; the descriptor stays open. Throws only before the rename. */
   commit(target: string): Promise<void>;
   /** Closes and removes the temporary file (after a failure). */
   discard(): void;
@@ -41,11 +41,12 @@ export function tempFileBeside(target: string, name: string): TempFile {
       await fsync(fd);
       fs.renameSync(tmp, to);
       pending = false;
-      const dfd = fs.openSync(dir, 'r');
       try {
+        const dfd = fs.openSync(dir, 'r');
         fs.fsyncSync(dfd);
-      } finally {
         fs.closeSync(dfd);
+      } catch {
+        // the rename has happened; flushing the directory only makes it survive a crash sooner
       }
     },
     discard() {

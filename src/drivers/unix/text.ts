@@ -147,12 +147,13 @@ function convertHeader(out: Buffer, i: number, end: number): number {
       continue;
     }
     const nul = nameEnd < e && out[nameEnd] === 0 ? o + nameEnd - i : -1;
+    // mail_filter() puts a LF after the buffer as a guard and, when it has not
+    // removed anything yet, copies it along with an unterminated last line
+    const guard = e === end && out[e - 1] !== LF && !removed;
     o = convertBody(out, i, e, o, -1);
     if (o < 0) return -1;
     if (nul >= 0) out[nul] = SP;
-    // mail_filter() puts a LF after the buffer as a guard and, when it has not
-    // removed anything yet, copies it along with an unterminated last line
-    if (e === end && out[e - 1] !== LF && !removed) {
+    if (guard) {
       if (o >= e) return -1;
       out[o++] = LF;
     }

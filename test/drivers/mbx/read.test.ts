@@ -104,6 +104,20 @@ describe('UIDs (each case checked with ccdump against c-client 2007f)', () => {
     expect(r.unchanged).toBe(true);
   });
 
+  it('warns once per session and keeps the rebuilt validity however often it lists', async () => {
+    const dir = tempDir();
+    writeMbx(dir, 'box', withUids([2, 99, 4]), { last: 4 });
+    let clock = PINNED.getTime();
+    const { ctx, warnings } = context({ now: () => new Date((clock += 5000)) });
+    const mb = await mbxDriver.open(ref(dir, 'box'), 'read', ctx);
+    await collect(mb.messages());
+    const first = mb.meta.uidValidity;
+    await collect(mb.messages());
+    expect(mb.meta.uidValidity).toBe(first);
+    expect(warnings).toEqual(['Invalid UID 00000063 in message 2, rebuilding UIDs']);
+    await mb.close();
+  });
+
   it('marks rebuilt and UID-less messages recent, as well as those without the "old" bit', async () => {
     const dir = tempDir();
     writeMbx(dir, 'box', withUids([2, 99, 4], ['000000030019', '000000040036', '000000000000']), { last: 4 });

@@ -22,7 +22,7 @@ afterEach(() => Object.assign(tuning, defaults));
 
 const goldenMbx = path.join(sharedDir(), 'corpus', 'golden', 'mbx');
 
-describe('read-write open (formats-flat.md 4.4 step 8)', () => {
+describe('numbering in a read-write session (formats-flat.md 4.4 step 8)', () => {
   // What c-client 2007f wrote when it opened a copy of the golden mbx read-write:
   // UIDs 2-15 and the "old" bit in place, the header's last UID 0000000f, nothing else.
   const CCLIENT_STATUS = [
@@ -33,7 +33,7 @@ describe('read-write open (formats-flat.md 4.4 step 8)', () => {
   ];
 
   it.each([['8 MB chunks', defaults.chunkSize, defaults.mergeGap], ['small chunks, no merging', 700, 0]])(
-    'numbers the golden mbx in place exactly as c-client did (%s)', async (_, chunk, gap) => {
+    'numbers the golden mbx in memory at open and in place, exactly as c-client did, before the first change (%s)', async (_, chunk, gap) => {
       tuning.chunkSize = chunk;
       tuning.mergeGap = gap;
       const dir = tempDir();
@@ -42,22 +42,48 @@ describe('read-write open (formats-flat.md 4.4 step 8)', () => {
       const original = fs.readFileSync(p);
       const mb = await mbxDriver.open(ref(dir, 'mbx'), 'write', context().ctx);
       expect(mb.meta.uidLast).toBe(15);
-      // this session saw them all as \Recent; the file now says they are not
-      const seen = await collect(mb.messages());
-      expect(seen.map((m) => [m.uid, m.recent])).toEqual(CCLIENT_STATUS.map((s) => [parseInt(s.slice(14), 16), true]));
+      const expected = CCLIENT_STATUS.map((s) => [parseInt(s.slice(14), 16), true]);
+      expect((await collect(mb.messages())).map((m) => [m.uid, m.recent])).toEqual(expected);
+      expect(fs.readFileSync(p).equals(original)).toBe(true);
+      // the first change writes the numbering (message 2 already had \Seen: its field is c-client's too)
+      await mb.store([2], { add: { flags: ['\\Seen'] } });
+      // this session still reports them \Recent, as it first saw them; the file says they are not
+      expect((await collect(mb.messages())).map((m) => [m.uid, m.recent])).toEqual(expected);
       await mb.close();
       expect(statusFields(p)).toEqual(CCLIENT_STATUS);
       const after = fs.readFileSync(p);
       expect(after.length).toBe(original.length);
-      // besides the status fields only the last UID changed; the PID field is kept, as c-client keeps it
-      const changed: number[] = [];
-      for (let i = 0; i < after.length; i++) if (after[i] !== original[i]) changed.push(i);
-      expect(changed.filter((i) => i < 2048)).toEqual([22]);
-      expect(after.toString('latin1', 15, 23)).toBe('0000000f');
+      // besides the status fields only the last UID and, for the flag change, the PID field changed
+      const header = Buffer.from(original.subarray(0, 2048));
+      header.write(`0000000f`, 15, 'latin1');
+      header.write(`${process.pid.toString(16).padStart(8, '0')}\r\n`, 2038, 'latin1');
+      expect(after.subarray(0, 2048).equals(header)).toBe(true);
       const again = await mbxDriver.open(ref(dir, 'mbx'), 'read', context().ctx);
       expect((await collect(again.messages())).every((m) => !m.recent)).toBe(true);
       await again.close();
     });
+
+  it('leaves the file as it was when the session changes nothing, as c-client\'s plain append does', async () => {
+    const dir = tempDir();
+    const p = path.join(dir, 'mbx');
+    fs.copyFileSync(goldenMbx, p);
+    fs.chmodSync(p, 0o600);
+    const before = fileSha(p);
+    const mb = await mbxDriver.open(ref(dir, 'mbx'), 'write', context().ctx);
+    await collect(mb.messages());
+    await expect(mb.append((async function* () {
+      yield newMessage('x\r\n');
+      throw new Error('the copy failed');
+    })())).rejects.toThrow('the copy failed');
+    await mb.close();
+    expect(fileSha(p)).toBe(before);
+    // a plain append adds UID-less messages and numbers nothing
+    const again = await mbxDriver.open(ref(dir, 'mbx'), 'write', context().ctx);
+    await again.append(batch([newMessage('x\r\n')]));
+    await again.close();
+    expect(statusFields(p).slice(0, 14)).toEqual(statusFields(goldenMbx));
+    expect(statusFields(p)[14]).toBe(';000000000000-00000000');
+  });
 
   it('changes nothing when every message already has its UID and "old" bit', async () => {
     const dir = tempDir();
@@ -74,11 +100,13 @@ describe('read-write open (formats-flat.md 4.4 step 8)', () => {
     const p = writeMbx(dir, 'box', SPEC_MESSAGES.map((m, i) => ({ ...m, uid: [2, 99, 4][i]! })));
     const { ctx, warnings } = context();
     const mb = await mbxDriver.open(ref(dir, 'box'), 'write', ctx);
+    expect((await collect(mb.messages())).map((m) => m.uid)).toEqual([2, 3, 4]);
+    await mb.store([2], { add: { flags: ['\\Seen'] } });
     await mb.close();
     expect(warnings).toEqual(['Invalid UID 00000063 in message 2, rebuilding UIDs']);
     expect(statusFields(p)).toEqual([';000000030019-00000002', ';000000040036-00000003', ';000000000010-00000004']);
     const header = fs.readFileSync(p).subarray(0, 2048);
-    expect(header.equals(headerBytes({ validity: Math.floor(PINNED.getTime() / 1000), last: 4 }))).toBe(true);
+    expect(header.equals(headerBytes({ validity: Math.floor(PINNED.getTime() / 1000), last: 4, pid: process.pid }))).toBe(true);
   });
 
   it('reclaims the space of hidden messages when it has the file to itself (checked with c-client)', async () => {
@@ -87,6 +115,8 @@ describe('read-write open (formats-flat.md 4.4 step 8)', () => {
     const { ctx, warnings, notes } = context();
     const mb = await mbxDriver.open(ref(dir, 'box'), 'write', ctx);
     expect((await collect(mb.messages())).map((m) => m.uid)).toEqual([2, 6]);
+    // c-client reclaims at its read-write open; here the first change does
+    expect(await mb.expunge()).toBe(0);
     await mb.close();
     expect(warnings).toEqual(['Invalid UID 00000004 in message 2, rebuilding UIDs']);
     expect(notes).toEqual(['Reclaimed 134 bytes of expunged space']);
@@ -95,14 +125,26 @@ describe('read-write open (formats-flat.md 4.4 step 8)', () => {
     expect(fs.statSync(p).size).toBe(2468 - 134);
   });
 
-  it('on damage, keeps what it numbered consistent with the header, then fails', async () => {
+  it('refuses to open a damaged file read-write, writing nothing', async () => {
     const dir = tempDir();
     const damaged = SPEC_MESSAGES.map((m, i) => ({ ...m, uid: 0, status: '000000000000', date: i === 2 ? ' 9-Jxn-2007 03:04:05 -0800' : m.date }));
     const p = writeMbx(dir, 'box', damaged);
+    const before = fileSha(p);
     await expect(mbxDriver.open(ref(dir, 'box'), 'write', context().ctx))
       .rejects.toMatchObject({ offset: 2356, detail: 'Unable to parse message date at 2356:  9-Jxn-2007 03:04:05 -0800' });
-    expect(statusFields(p)).toEqual([';000000000010-00000005', ';000000000010-00000006', ';000000000000-00000000']);
-    expect(fs.readFileSync(p).toString('latin1', 15, 23)).toBe('00000006');
+    expect(fileSha(p)).toBe(before);
+  });
+
+  it('on damage found while numbering, keeps what it wrote consistent with the header, then fails', async () => {
+    const dir = tempDir();
+    const p = writeMbx(dir, 'box', SPEC_MESSAGES.map((m) => ({ ...m, uid: 0, status: '000000000000' })));
+    const mb = await mbxDriver.open(ref(dir, 'box'), 'write', context().ctx);
+    fs.appendFileSync(p, 'junk without a line end');
+    await expect(mb.store([5], { add: { flags: ['\\Seen'] } }))
+      .rejects.toMatchObject({ offset: 2468, detail: 'Unable to find CRLF at 2468 in 23 bytes, text: junk without a line end' });
+    await mb.close();
+    expect(statusFields(p.replace(/$/, '')).slice(0, 3)).toEqual([';000000000010-00000005', ';000000000010-00000006', ';000000000010-00000007']);
+    expect(fs.readFileSync(p).toString('latin1', 15, 23)).toBe('00000007');
   });
 
   it('numbers messages appended after the open before listing them, so UIDs stay stable', async () => {
@@ -342,6 +384,7 @@ describe('expunge (formats-flat.md 4.7)', () => {
     }
     const later = context();
     const mb = await mbxDriver.open(ref(dir, 'box'), 'write', later.ctx);
+    expect(await mb.expunge()).toBe(0);
     await mb.close();
     expect(later.notes).toEqual(['Reclaimed 134 bytes of expunged space']);
     expect(fs.readFileSync(p).equals(mbxBytes([SPEC_MESSAGES[0]!, SPEC_MESSAGES[2]!]))).toBe(true);
@@ -387,10 +430,12 @@ describe('expunge (formats-flat.md 4.7)', () => {
     fs.writeSync(fd, '0000', 2048 + fs.readFileSync(p).toString('latin1', 2048, 2112).indexOf(';') + 9); // \Seen off, by someone else
     fs.closeSync(fd);
     const seen = await collect(mb.messages());
-    await mb.close();
     expect(seen.every((m) => m.recent)).toBe(true);
     expect(seen[0]!.flags).toEqual([]);
-    expect(statusFields(p)[0]).toBe(';000000000010-00000002');
+    await mb.store([3], { add: { flags: ['\\Seen'] } });
+    expect((await collect(mb.messages())).every((m) => m.recent)).toBe(true);
+    await mb.close();
+    expect(statusFields(p).slice(0, 2)).toEqual([';000000000010-00000002', ';000000000011-00000003']);
   });
 });
 

@@ -131,3 +131,16 @@ describe('delete and rename (4.5)', () => {
     expect(fs.existsSync(tmpLockName(id.dev, id.ino))).toBe(false);
   });
 });
+
+describe('file times', () => {
+  it('keep "new mail" (accessed before modified) after a read-only session saw recent messages', async () => {
+    const old = new Date('2020-01-01T00:00:00Z');
+    fs.utimesSync(file, new Date('2020-06-01T00:00:00Z'), old);
+    const box = await unixDriver.open(localRef(file), 'read', testContext());
+    await dump(box);
+    await box.close();
+    const st = fs.statSync(file);
+    expect(st.mtimeMs).toBe(old.getTime());
+    expect(st.atimeMs).toBe(old.getTime() - 1000);
+  });
+});

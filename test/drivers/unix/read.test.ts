@@ -57,6 +57,14 @@ describe('splitting (2.4)', () => {
     expect(r.messages.map((m) => [m.text, m.size])).toEqual([['A: 1\r\n\r\nabcd\r\nnul:\0:end\r\n', 25]]);
   });
 
+  it('converts texts of very short lines (more line ends than the first guess of room)', async () => {
+    const body = 'a\n\n'.repeat(3000);
+    const r = await readMailbox(`${F1}\nA: 1\n\n${body}${F2}\n\n${'\n'.repeat(5000)}`);
+    const first = `A: 1\r\n\r\n${'a\r\n\r\n'.repeat(2999)}a\r\n`;
+    const second = `\r\n${'\r\n'.repeat(4999)}`;
+    expect(r.messages.map((m) => [m.text, m.size])).toEqual([[first, first.length], [second, second.length]]);
+  });
+
   it('counts an unterminated header line as c-client does, with the LF its filter adds', async () => {
     const r = await readMailbox(`${F1}\nSubject: x`);
     expect(r.messages.map((m) => [m.text, m.size])).toEqual([['Subject: x\n', 11]]);
