@@ -76,10 +76,10 @@ export function localNow(now: Date = new Date()): MailDate {
   return { ms: now.getTime(), zone: currentLocalZone(now) };
 }
 
-/** strtoul on a string: optional leading spaces, digits; returns the value and where it stopped. */
+/** strtoul on a string: optional leading white space, digits; returns the value and where it stopped. */
 function readNumber(s: string, i: number): { n: number; end: number } {
   let j = i;
-  while (s[j] === ' ' || s[j] === '\t') j++;
+  while (j < s.length && ' \t\n\v\f\r'.includes(s[j]!)) j++;
   const start = j;
   while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
   if (j === start) return { n: 0, end: i };

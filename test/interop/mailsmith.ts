@@ -19,10 +19,10 @@ export function localRef(home: string, name: string, createFormat?: FormatName):
   };
 }
 
-/** A store context that collects warnings instead of printing them. */
-export function collectingContext(): { ctx: StoreContext; warnings: string[] } {
+/** A store context that collects warnings instead of printing them; `now` pins its clock. */
+export function collectingContext(now?: Date): { ctx: StoreContext; warnings: string[] } {
   const warnings: string[] = [];
-  return { ctx: makeStoreContext({ warn: (t) => warnings.push(t) }), warnings };
+  return { ctx: makeStoreContext({ warn: (t) => warnings.push(t), ...(now ? { now: () => now } : {}) }), warnings };
 }
 
 export interface MailsmithMessage extends DumpMessage {
@@ -35,9 +35,12 @@ export interface MailsmithDump extends MailboxDump {
   readonly warnings: readonly string[];
 }
 
-/** Everything mailsmith reports about the mailbox, opened read-only. */
-export async function readWithMailsmith(home: string, name: string): Promise<MailsmithDump> {
-  const { ctx, warnings } = collectingContext();
+/**
+ * Everything mailsmith reports about the mailbox, opened read-only. `now` pins the clock,
+ * for mailboxes whose UID validity a reader takes from the clock.
+ */
+export async function readWithMailsmith(home: string, name: string, now?: Date): Promise<MailsmithDump> {
+  const { ctx, warnings } = collectingContext(now);
   const mb = await openMailbox(localRef(home, name), 'read', ctx);
   try {
     const messages: MailsmithMessage[] = [];

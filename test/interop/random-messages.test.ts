@@ -118,7 +118,10 @@ describe('random messages', () => {
         }
         for (const name of names) {
           const oracle = await home.ccdump(name);
-          expect(diffDumps(await readWithMailsmith(home.dir, name), oracle), `mailsmith reading ${name}`).toEqual([]);
+          // where c-client took a new UID validity from its clock, mailsmith reads with its clock at that second
+          const clockValidity = oracle.warnings.some((w) => /Assigning new unique identifiers|rebuilding UIDs/.test(w));
+          const now = clockValidity ? new Date(oracle.meta.uidValidity * 1000) : undefined;
+          expect(diffDumps(await readWithMailsmith(home.dir, name, now), oracle), `mailsmith reading ${name}`).toEqual([]);
         }
       }),
       RUNS,

@@ -22,7 +22,10 @@ const QUOTE = Buffer.from('>', 'latin1');
 export interface StoredTextReport {
   fromQuoted: boolean;
   headerRenamed: boolean;
-  /** The text did not end with a line end; one was added. */
+  /**
+   * A line end was added: the text did not end with one, or it had no empty
+   * line ending its header, which it gets (c-client reads a header up to an empty line).
+   */
   newlineAdded: boolean;
   /** The text held a CR not followed by LF, which the format cannot keep. */
   bareCr: boolean;
@@ -58,9 +61,10 @@ export async function putStoredText(out: BatchWriter, text: Buffer): Promise<Sto
     }
   }
   if (s < text.length) endsWithLf = await putStoredBody(out, text.subarray(s), report);
-  report.newlineAdded = !endsWithLf;
-  // c-client writes one LF; a header that never ended also gets its empty line,
-  // or the next message's From_ line would be read as part of it
+  report.newlineAdded = !endsWithLf || !headerEnded;
+  // c-client writes one LF; a header that never ended also gets its empty line
+  // (c-client's append gives it one too when the text ends with a line end), or
+  // the next message's From_ line would be read as part of it
   await out.put(endsWithLf || headerEnded ? '\n' : '\n\n');
   return report;
 }

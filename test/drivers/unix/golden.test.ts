@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unixDriver } from '../../../src/drivers/unix/index.js';
 import { sharedDir } from '../../helpers/paths.js';
-import { dump, localRef, testContext } from './helpers.js';
+import { dump, localRef, tempDir, testContext, type Dumped } from './helpers.js';
 
 const golden = path.join(sharedDir(), 'corpus', 'golden');
 const expected = JSON.parse(fs.readFileSync(path.join(golden, 'EXPECTED.json'), 'utf8')).mailboxes as Record<string, {
@@ -22,13 +22,11 @@ describe.each(['source.mbox', 'unix', 'unix-pruned'])('golden %s', (name) => {
   });
 
   for (const mode of ['read', 'write'] as const) {
-    it(`reads every message as c-client does (${mode === 'read' ? 'read-only' : 'read-write, on a copy'})`, async () => {
-      let file = path.join(golden, name);
-      if (mode === 'write') {
-        const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'golden-'));
-        file = path.join(dir, name);
-        fs.copyFileSync(path.join(golden, name), file);
-      }
+    it(`reads every message as c-client does (${mode === 'read' ? 'read-only' : 'read-write'})`, async () => {
+      // a copy: reading takes a dot-lock beside the file, and nothing may be written into ../shared
+      const dir = tempDir('golden-');
+      const file = path.join(dir, name);
+      fs.copyFileSync(path.join(golden, name), file);
       const ctx = testContext();
       const box = await unixDriver.open(localRef(file), mode, ctx);
       const messages = await dump(box);
@@ -50,13 +48,13 @@ describe.each(['source.mbox', 'unix', 'unix-pruned'])('golden %s', (name) => {
         await again.close();
         expect(again.meta).toEqual(box.meta);
         // as in c-client (formats-flat.md 2.9), a text without a final newline gains one
-        const grown = (m: (typeof messages)[number]): Partial<(typeof messages)[number]> =>
+        const grown = (m: Omit<Dumped, 'sha256'>): Partial<Dumped> =>
           m.text.endsWith('\r\n') ? {} : { text: `${m.text}\r\n`, size: m.size + 2 };
         expect(after.map(({ sha256: _, ...m }) => m)).toEqual(
           messages.map(({ sha256: _, ...m }) => ({ ...m, recent: false, ...grown(m) })),
         );
-        fs.rmSync(path.dirname(file), { recursive: true });
       }
+      fs.rmSync(dir, { recursive: true });
     });
   }
 });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { unixDriver } from '../../../src/drivers/unix/index.js';
 import { formatInternalDate } from '../../../src/mail/dates.js';
 import type { LocalRef, Mailbox, MessageRecord, StoreContext } from '../../../src/store/types.js';
 
@@ -83,7 +84,6 @@ export interface ReadResult {
 
 /** Writes content to a new file, reads it with the unix driver and closes it again. */
 export async function readMailbox(content: string | Buffer, mode: 'read' | 'write' = 'read'): Promise<ReadResult> {
-  const { unixDriver } = await import('../../../src/drivers/unix/index.js');
   const dir = tempDir();
   try {
     const file = path.join(dir, 'box');

@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newScanState } from '../../../src/drivers/unix/header.js';
+import { unixDriver } from '../../../src/drivers/unix/index.js';
 import { scanMessages } from '../../../src/drivers/unix/parser.js';
 import { UnixMessageRecord } from '../../../src/drivers/unix/record.js';
 import { sharedDir } from '../../helpers/paths.js';
-import { PINNED, readMailbox, tempDir } from './helpers.js';
+import { PINNED, dump, localRef, readMailbox, tempDir, testContext } from './helpers.js';
 
 const F1 = 'From a Wed Dec  2 05:53:22 1992';
 const F2 = 'From b Wed Dec  2 05:53:22 1992';
@@ -239,8 +240,6 @@ describe('pseudo-message and UIDs (2.6, 2.7)', () => {
     const dir = tempDir();
     const file = path.join(dir, 'box');
     fs.writeFileSync(file, `${F1}\nstatus: R\n\nx\n`);
-    const { unixDriver } = await import('../../../src/drivers/unix/index.js');
-    const { localRef, testContext, dump } = await import('./helpers.js');
     const ctx = testContext();
     const box = await unixDriver.open(localRef(file), 'read', ctx);
     await dump(box);
