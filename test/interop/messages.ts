@@ -159,16 +159,18 @@ export function cClientUnixNul(text: Buffer): Buffer {
 }
 
 /**
- * c-client 2007f loops for ever reading a unix file whose header has an
+ * c-client 2007f loops for ever reading a unix file whose header (up to the
+ * first line that is exactly LF or CR LF, as its parser sees it) has an
  * `X-Keywords:`, `X-IMAP:` or `X-IMAPbase:` line (exact spelling) with a CR
- * that is not the one before its LF (verified with mailutil check:
- * `X-Keywords: a\rb`, `X-IMAP: 1 2\r\r\n`). Such a text can't be given to mailutil.
+ * not followed by LF: its keyword scan stops at the CR without moving on
+ * (verified with mailutil check: `X-Keywords: a\rb`, `X-IMAP: 1 2\r\r\n`).
+ * Such a text can't be given to mailutil.
  */
 export function hangsCClient(text: Buffer): boolean {
   for (const lineWithLf of splitLines(text)) {
-    const line = lineWithLf.toString('latin1').replace(/\r?\n$/, '');
-    if (line === '' || line === '\r') return false; // end of the header
-    if (/^(X-Keywords|X-IMAP|X-IMAPbase):/.test(line) && line.includes('\r')) return true;
+    const line = lineWithLf.toString('latin1');
+    if (line === '\n' || line === '\r\n') return false;
+    if (/^(X-Keywords|X-IMAP|X-IMAPbase):/.test(line) && /\r(?!\n)/.test(line)) return true;
   }
   return false;
 }

@@ -2,13 +2,19 @@
 // 2.8): every CR removed, every line that starts with "From " quoted as
 // ">From ", in the header every line named like one of the six metadata
 // headers (any letter case) renamed X-Original-NAME, then one LF (which ends
-// the last line when the text has no final newline). NUL bytes
-// are kept: c-client's appender turns them into 0x80, but its reader hands a
-// stored NUL back unchanged (verified with ccdump on golden source.mbox,
-// message 9), so keeping them loses nothing.
+// the last line when the text has no final newline). NUL bytes are kept:
+// c-client's appender turns them into 0x80, but its reader hands a stored NUL
+// back unchanged (verified with ccdump on golden source.mbox, message 9), so
+// keeping them loses nothing.
+//
+// The text is converted inside the writer's buffer: it is copied to the end of
+// the reserved room and rewritten towards the front with native searches and
+// moves. The room exceeds the text by more than what can be inserted (a ">" per
+// six bytes at most, an "X-Original-" per six bytes of header at most), so the
+// write position never overtakes the read position.
 import type { BatchWriter } from './file-io.js';
-import { headerNameEnd, isMetadataName } from './header.js';
 import { startsWithFrom } from './from-line.js';
+import { headerNameEnd, isMetadataName } from './header.js';
 import { withoutCr } from './text.js';
 
 const LF = 0x0a;
@@ -16,7 +22,6 @@ const CR = 0x0d;
 const GT = 0x3e;
 const NEEDLE = Buffer.from('\nFrom ', 'latin1');
 const ORIGINAL = Buffer.from('X-Original-', 'latin1');
-const QUOTE = Buffer.from('>', 'latin1');
 
 /** What storing the text changed. */
 export interface StoredTextReport {
@@ -31,97 +36,133 @@ export interface StoredTextReport {
   bareCr: boolean;
 }
 
+/** The header: up to and including its first line that is empty once CRs are removed (or all of the text). */
+function headerExtent(text: Buffer): { length: number; ended: boolean } {
+  for (let s = 0; s < text.length;) {
+    const lf = text.indexOf(LF, s);
+    if (lf < 0) break;
+    let k = s;
+    while (k < lf && text[k] === CR) k++;
+    if (k === lf) return { length: lf + 1, ended: true };
+    s = lf + 1;
+  }
+  return { length: text.length, ended: false };
+}
+
 /** Writes text in stored form, followed by the LF c-client writes after every message. */
 export async function putStoredText(out: BatchWriter, text: Buffer): Promise<StoredTextReport> {
   const report: StoredTextReport = { fromQuoted: false, headerRenamed: false, newlineAdded: false, bareCr: false };
-  let endsWithLf = false;
-  let headerEnded = false;
-  let s = 0;
-  // the header, line by line, up to and including its empty line
-  while (s < text.length) {
-    const lf = text.indexOf(LF, s);
-    const next = lf < 0 ? text.length : lf + 1;
-    const raw = text.subarray(s, next);
-    s = next;
-    const line = withoutCr(raw);
-    if (line !== raw && hasBareCr(raw)) report.bareCr = true;
-    if (line.length === 0) continue;
-    if (startsWithFrom(line, 0)) {
-      report.fromQuoted = true;
-      await out.put(QUOTE);
-    } else if (isMetadataName(line, 0, headerNameEnd(line, 0, line.length))) {
-      report.headerRenamed = true;
-      await out.put(ORIGINAL);
-    }
-    await out.put(line);
-    endsWithLf = line[line.length - 1] === LF;
-    if (line.length === 1 && endsWithLf) {
-      headerEnded = true;
-      break;
-    }
-  }
-  if (s < text.length) endsWithLf = await putStoredBody(out, text.subarray(s), report);
-  report.newlineAdded = !endsWithLf || !headerEnded;
+  const header = headerExtent(text);
+  const need = text.length + Math.ceil(text.length / 6) + Math.ceil((header.length * ORIGINAL.length) / 6) + 4;
+  const buf = await out.reserve(need);
+  const start = out.length;
+  const end = start + need;
+  const view = buf.subarray(0, end);
+  const i = end - text.length;
+  text.copy(view, i);
+  const c = new Converter(view, start, i, report);
+  c.header(i + header.length);
+  c.body(end);
+  const endsWithLf = c.o > start && view[c.o - 1] === LF;
+  report.newlineAdded = !endsWithLf || !header.ended;
   // c-client writes one LF; a header that never ended also gets its empty line
   // (c-client's append gives it one too when the text ends with a line end), or
   // the next message's From_ line would be read as part of it
-  await out.put(endsWithLf || headerEnded ? '\n' : '\n\n');
+  view[c.o++] = LF;
+  if (!endsWithLf && !header.ended) view[c.o++] = LF;
+  out.length = c.o;
   return report;
+}
+
+/** Rewrites view[i..] into view[o..] line by line; o never passes i. */
+class Converter {
+  /** Next CR at or after i, or -1. */
+  private cr: number;
+
+  constructor(private readonly view: Buffer, public o: number, private i: number, private readonly report: StoredTextReport) {
+    this.cr = view.indexOf(CR, i);
+  }
+
+  /** Header lines up to end: CRs removed, "From " quoted, metadata headers renamed. */
+  header(end: number): void {
+    const { view, report } = this;
+    while (this.i < end) {
+      const lf = view.indexOf(LF, this.i);
+      const next = lf < 0 || lf >= end ? end : lf + 1;
+      // the usual line ends in LF or CR LF; CRs anywhere else take the slow way
+      const crlf = this.cr >= 0 && this.cr === lf - 1 && lf < end;
+      if (this.cr >= 0 && this.cr < next && !crlf) {
+        const raw = view.subarray(this.i, next);
+        const line = withoutCr(raw);
+        if (hasBareCr(raw)) report.bareCr = true;
+        this.prefix(line, 0, line.length);
+        this.o += line.copy(view, this.o);
+      } else {
+        const contentEnd = crlf ? lf - 1 : next;
+        this.prefix(view, this.i, contentEnd);
+        view.copyWithin(this.o, this.i, contentEnd);
+        this.o += contentEnd - this.i;
+        if (crlf) view[this.o++] = LF;
+      }
+      this.i = next;
+      if (this.cr >= 0 && this.cr < next) this.cr = view.indexOf(CR, next);
+    }
+  }
+
+  /** ">" before "From ", "X-Original-" before a metadata header name. */
+  private prefix(line: Buffer, from: number, to: number): void {
+    if (startsWithFrom(line, from)) {
+      this.view[this.o++] = GT;
+      this.report.fromQuoted = true;
+    } else if (isMetadataName(line, from, headerNameEnd(line, from, to))) {
+      this.o += ORIGINAL.copy(this.view, this.o);
+      this.report.headerRenamed = true;
+    }
+  }
+
+  /** The body up to end: CRs removed, every line starting "From " quoted. */
+  body(end: number): void {
+    const { view, report } = this;
+    if (this.i >= end) return;
+    const bodyStart = this.o;
+    if (startsWithFrom(view, this.i)) {
+      view[this.o++] = GT;
+      report.fromQuoted = true;
+    }
+    let from = view.indexOf(NEEDLE, this.i);
+    for (;;) {
+      const { cr, i } = this;
+      const quoteAt = from < 0 ? -1 : from + 1;
+      if (cr >= 0 && (quoteAt < 0 || cr < quoteAt)) {
+        view.copyWithin(this.o, i, cr);
+        this.o += cr - i;
+        this.i = cr + 1;
+        if (view[this.i] !== LF) {
+          report.bareCr = true;
+          // a CR removed from the start of a line can uncover "From "
+          if ((this.o === bodyStart || view[this.o - 1] === LF) && startsWithFrom(view, this.i)) {
+            view[this.o++] = GT;
+            report.fromQuoted = true;
+          }
+        }
+        this.cr = view.indexOf(CR, this.i);
+        continue;
+      }
+      if (quoteAt < 0) break;
+      view.copyWithin(this.o, i, quoteAt);
+      this.o += quoteAt - i;
+      view[this.o++] = GT;
+      report.fromQuoted = true;
+      this.i = quoteAt;
+      from = view.indexOf(NEEDLE, quoteAt);
+    }
+    view.copyWithin(this.o, this.i, end);
+    this.o += end - this.i;
+    this.i = end;
+  }
 }
 
 function hasBareCr(raw: Buffer): boolean {
   for (let cr = raw.indexOf(CR); cr >= 0; cr = raw.indexOf(CR, cr + 1)) if (raw[cr + 1] !== LF) return true;
   return false;
-}
-
-/**
- * The body, converted inside the writer's buffer: it is copied to the end of the
- * reserved room and rewritten towards the front with native moves. The room
- * exceeds the body by more than the number of ">" that can be inserted (one per
- * six input bytes at most), so the write position never overtakes the read position.
- */
-async function putStoredBody(out: BatchWriter, body: Buffer, report: StoredTextReport): Promise<boolean> {
-  const need = body.length + Math.ceil(body.length / 6) + 3;
-  const buf = await out.reserve(need);
-  const start = out.length;
-  const end = start + need;
-  let i = end - body.length;
-  body.copy(buf, i);
-  const view = buf.subarray(0, end);
-  let o = start;
-  if (startsWithFrom(view, i)) {
-    view[o++] = GT;
-    report.fromQuoted = true;
-  }
-  let cr = view.indexOf(CR, i);
-  let from = view.indexOf(NEEDLE, i);
-  for (;;) {
-    const quoteAt = from < 0 ? -1 : from + 1;
-    if (cr >= 0 && (quoteAt < 0 || cr < quoteAt)) {
-      view.copyWithin(o, i, cr);
-      o += cr - i;
-      i = cr + 1;
-      if (view[i] !== LF) {
-        report.bareCr = true;
-        // a CR removed from the start of a line can uncover "From "
-        if ((o === start || view[o - 1] === LF) && startsWithFrom(view, i)) {
-          view[o++] = GT;
-          report.fromQuoted = true;
-        }
-      }
-      cr = view.indexOf(CR, i);
-      continue;
-    }
-    if (quoteAt < 0) break;
-    view.copyWithin(o, i, quoteAt);
-    o += quoteAt - i;
-    view[o++] = GT;
-    report.fromQuoted = true;
-    i = quoteAt;
-    from = view.indexOf(NEEDLE, i);
-  }
-  view.copyWithin(o, i, end);
-  o += end - i;
-  out.length = o;
-  return o > start && view[o - 1] === LF;
 }
