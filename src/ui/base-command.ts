@@ -20,10 +20,12 @@ export const EXIT_PROBLEMS = 3;
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     home: Flags.string({
+      helpValue: 'DIR',
       description: 'Mail home that relative mailbox names resolve against (default: $MAILSMITH_HOME, else $HOME).',
       helpGroup: 'MAILBOX NAMES',
     }),
     inbox: Flags.string({
+      helpValue: 'PATH',
       description: 'The file INBOX means (default: $MAILSMITH_INBOX, else c-client\'s rule: ~/mbox or ~/INBOX, else /var/mail/$USER).',
       helpGroup: 'MAILBOX NAMES',
     }),
@@ -40,6 +42,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       allowNo: true, default: true, helpGroup: 'OUTPUT',
     }),
     'lock-timeout': Flags.integer({
+      helpValue: 'SECONDS',
       description: 'Seconds to wait for a mailbox another program has locked before giving up.',
       default: 10, min: 0, helpGroup: 'SAFETY',
     }),
