@@ -159,18 +159,19 @@ export function cClientUnixNul(text: Buffer): Buffer {
 }
 
 /**
- * c-client 2007f loops for ever reading a unix file whose header (up to the
- * first line that is exactly LF or CR LF, as its parser sees it) has an
- * `X-Keywords:`, `X-IMAP:` or `X-IMAPbase:` line (exact spelling) with a CR
- * not followed by LF: its keyword scan stops at the CR without moving on
- * (verified with mailutil check: `X-Keywords: a\rb`, `X-IMAP: 1 2\r\r\n`).
- * Such a text can't be given to mailutil.
+ * c-client 2007f loops for ever, or crashes, reading a unix file whose header
+ * (up to the first line that is exactly LF or CR LF, as its parser sees it) has
+ * an `X-Keywords:`, `X-IMAP:` or `X-IMAPbase:` line (exact spelling) holding a
+ * CR not followed by LF (its keyword scan stops there without moving on) or a
+ * NUL (its strpbrk() finds no end and it reads past the line). Verified with
+ * mailutil: `X-Keywords: a\rb` and `X-IMAP: 1 2\r\r\n` hang, `X-IMAP: 1 2\0`
+ * is a segmentation fault. Such a text can't be given to mailutil.
  */
-export function hangsCClient(text: Buffer): boolean {
+export function breaksCClient(text: Buffer): boolean {
   for (const lineWithLf of splitLines(text)) {
     const line = lineWithLf.toString('latin1');
     if (line === '\n' || line === '\r\n') return false;
-    if (/^(X-Keywords|X-IMAP|X-IMAPbase):/.test(line) && /\r(?!\n)/.test(line)) return true;
+    if (/^(X-Keywords|X-IMAP|X-IMAPbase):/.test(line) && /\r(?!\n)|\0/.test(line)) return true;
   }
   return false;
 }

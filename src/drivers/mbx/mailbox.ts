@@ -260,7 +260,8 @@ export class MbxMailbox implements Mailbox {
           msgno: i + 1,
           update: (now) => {
             const keywords = ((now.keywords | addKw) & ~removeKw) >>> 0;
-            const status = (((now.status & (SYSTEM_BITS | FLAG_EXPUNGED)) | addBits) & ~removeBits) | FLAG_OLD;
+            // c-client also sets "old" here; mailsmith leaves \Recent to the user's mail reader
+            const status = ((now.status & (SYSTEM_BITS | FLAG_EXPUNGED | FLAG_OLD)) | addBits) & ~removeBits;
             this.index.setStatus(i, status, keywords);
             return formatStatus(keywords, status, m.uid);
           },

@@ -45,14 +45,11 @@ export async function parseReadWrite(
       }
       const { uid, fresh } = tracker.assign(stored, false);
       const recent = fresh || (e.status & FLAG_OLD) === 0;
-      let status = e.status;
-      if (recent) {
-        anyRecent = true;
-        if (patcher) {
-          status = (e.status & SYSTEM_BITS) | FLAG_OLD;
-          patcher.patch(scanner.chunk, e.offset + e.lineLength, formatStatus(e.keywords, status, uid));
-        }
-      }
+      if (recent) anyRecent = true;
+      // the UID is made permanent, but unlike a c-client session the message stays \Recent:
+      // mailsmith is not a mail reader, and the user's reader has not seen it yet
+      const status = e.status & (SYSTEM_BITS | FLAG_OLD);
+      if (fresh && patcher) patcher.patch(scanner.chunk, e.offset + e.lineLength, formatStatus(e.keywords, status, uid));
       index.push({ offset: e.offset, lineLength: e.lineLength, size: e.size, uid, status, keywords: e.keywords, recent });
     }
   } finally {

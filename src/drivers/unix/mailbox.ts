@@ -110,12 +110,11 @@ export class UnixMailbox implements Mailbox {
       const scan = scanMessages({ fd: lock.fd, from: 0, to: size, name: ref.name, state, now: ctx.now(), warn: ctx.warn });
       for await (const m of scan) if (!m.pseudo) entries.push(entryOf(m));
       lock.unlock();
-      const base = state.base;
       const session: Session = {
         lock: sessionLock, ino: st.ino, state, entries,
-        // c-client rewrites at close when messages are recent (to write O) or got new UIDs
-        dirty: entries.length > 0 &&
-          (entries.some((e) => e.recent) || !base || state.uidValidity !== base.uidValidity || state.uidLast !== base.uidLast),
+        // Unlike a c-client session, opening read-write changes nothing by itself: mailsmith is not
+        // a mail reader, so it clears no \Recent and rewrites only for a store or an expunge.
+        dirty: false,
       };
       const mailbox = new UnixMailbox(ref, ctx, lock.fd, undefined, session, state, size);
       mailbox.finishScan(state, entries.length, true);

@@ -55,7 +55,8 @@ export async function writeRewritten(
     const block = Buffer.from(rewriteBlock({
       base: pseudo || entries.length > 0 ? undefined : { uidValidity: plan.uidValidity, uidLast: plan.uidLast, keywords: names },
       flags: e.flags,
-      old: true,
+      // \Recent belongs to the user's mail reader: a rewrite by mailsmith keeps it
+      old: !e.recent,
       keywords: keywordNames(plan.keywords, e.keywordMask),
       uid: e.uid,
     }), 'latin1');
