@@ -5,7 +5,8 @@
 // Survivors that are contiguous move as one run, in large chunks.
 import { CorruptMailbox } from '../../errors.js';
 import { HEADER_SIZE } from './header.js';
-import { ftruncate, preadFully, pwriteFully, tuning } from './io.js';
+import { ftruncate, readFully, writeFully } from '../../io/fd.js';
+import { tuning } from './io.js';
 import { MessageIndex } from './msgindex.js';
 
 export interface Compaction {
@@ -53,11 +54,11 @@ export async function compact(
   for (const move of moves) {
     for (let done = 0; done < move.len;) {
       const n = Math.min(buf.length, move.len - done);
-      const got = await preadFully(fd, buf, 0, n, move.src + done);
+      const got = await readFully(fd, buf, 0, n, move.src + done);
       if (got < n) {
         throw new CorruptMailbox(mailbox, move.src + done + got, `Mailbox shrank from ${end} to ${move.src + done + got}!`);
       }
-      await pwriteFully(fd, buf, 0, n, move.dst + done);
+      await writeFully(fd, buf, 0, n, move.dst + done);
       done += n;
     }
   }

@@ -1,12 +1,12 @@
 // mbx files as wholes: probe, create, delete, rename (formats-flat.md 4.1, 4.2;
 // locking.md 5).
 import fs from 'node:fs';
-import { MailboxExists, MailboxLocked, MailboxNotFound, ioError } from '../../errors.js';
+import { MailboxLocked, MailboxNotFound, ioError } from '../../errors.js';
 import { isValidKeyword } from '../../mail/flags.js';
 import { flockNow } from '../../locks/index.js';
 import type { CreateOptions, LocalRef, StoreContext } from '../../store/types.js';
 import { HEADER_SIZE, looksLikeMbx, MAX_KEYWORDS, serializeHeader } from './header.js';
-import { preadFully } from './io.js';
+import { createExclusive, readFully } from '../../io/fd.js';
 import { withParseLock } from './locking.js';
 
 /** c-client's test: 2048 bytes can be read and they start like an mbx header. */
@@ -19,7 +19,7 @@ export async function probeMbx(path: string): Promise<boolean> {
   }
   try {
     const buf = Buffer.alloc(HEADER_SIZE);
-    return (await preadFully(fd, buf, 0, HEADER_SIZE, 0)) === HEADER_SIZE && looksLikeMbx(buf);
+    return (await readFully(fd, buf, 0, HEADER_SIZE, 0)) === HEADER_SIZE && looksLikeMbx(buf);
   } catch {
     return false;
   } finally {
@@ -47,15 +47,8 @@ export async function createMbx(ref: LocalRef, ctx: StoreContext, options: Creat
     slots,
     pid: null,
   });
-  let fd: number;
+  const fd = createExclusive(ref.path, ref.name);
   try {
-    fd = fs.openSync(ref.path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new MailboxExists(ref.name);
-    throw ioError(e, `can't create ${ref.name}`);
-  }
-  try {
-    fs.fchmodSync(fd, 0o600); // whatever the umask
     fs.writeSync(fd, header, 0, HEADER_SIZE, 0);
     fs.fsyncSync(fd);
   } catch (e) {

@@ -4,7 +4,7 @@
 // named after the open descriptor's device and inode.
 import { MailboxLocked } from '../../errors.js';
 import { acquireTmpLock, flockNow, flockWait, tmpLockName, type TmpLock } from '../../locks/index.js';
-import { fstat } from './io.js';
+import { fstat } from '../../io/fd.js';
 
 /** Takes the parse/append lock, waiting up to timeoutMs. */
 export async function parseLock(fd: number, mailbox: string, timeoutMs: number): Promise<TmpLock> {

@@ -22,7 +22,7 @@ import { dateError, formatStatus, SYSTEM_BITS } from './entry.js';
 import {
   definedKeywords, HEADER_SIZE, keywordBit, looksLikeMbx, MAX_KEYWORDS, parseHeader, serializeHeader, type MbxHeader,
 } from './header.js';
-import { fstat, fsync, ftruncate, preadFully, pwriteFully } from './io.js';
+import { fstat, fsync, ftruncate, readFully, writeFully } from '../../io/fd.js';
 import { parseLock, sessionLock, tryExclusive, withParseLock } from './locking.js';
 import { MessageIndex } from './msgindex.js';
 import { flagList, KeywordNames } from './names.js';
@@ -37,7 +37,7 @@ const PID_FIELD = HEADER_SIZE - 10;
 /** Reads and checks the 2048-byte header (the bytes too, to keep the PID field as it was). */
 async function readHeader(fd: number, mailbox: string): Promise<{ header: MbxHeader; bytes: Buffer }> {
   const bytes = Buffer.alloc(HEADER_SIZE);
-  const got = await preadFully(fd, bytes, 0, HEADER_SIZE, 0);
+  const got = await readFully(fd, bytes, 0, HEADER_SIZE, 0);
   if (got < HEADER_SIZE || !looksLikeMbx(bytes)) throw new NotAMailbox(mailbox, `Not a MBX-format mailbox: ${mailbox}`);
   return { header: parseHeader(bytes), bytes };
 }
@@ -209,7 +209,7 @@ export class MbxMailbox implements Mailbox {
         if (!plan.headerDirty) return;
         const bytes = serializeHeader({ ...plan.headerNow(), pid: null });
         original.copy(bytes, PID_FIELD, PID_FIELD); // an append leaves the PID field alone
-        await pwriteFully(fd, bytes, 0, HEADER_SIZE, 0);
+        await writeFully(fd, bytes, 0, HEADER_SIZE, 0);
         plan.headerDirty = false;
       });
       let appended = 0;
@@ -270,7 +270,7 @@ export class MbxMailbox implements Mailbox {
       // c-client rewrites the header when a keyword is new or the PID field is not its own
       if (slots.length !== this.header.slots.length || this.header.pid !== process.pid) {
         this.header = { ...this.header, slots, pid: process.pid };
-        await pwriteFully(fd, serializeHeader(this.header), 0, HEADER_SIZE, 0);
+        await writeFully(fd, serializeHeader(this.header), 0, HEADER_SIZE, 0);
       }
       await fsync(fd);
       await this.noteOwnWrite();
@@ -392,7 +392,7 @@ export class MbxMailbox implements Mailbox {
   /** The header after numbering: new last UID (and validity, after a rebuild), the PID field kept. */
   private async writeNumbering(header: MbxHeader, tracker: UidTracker): Promise<void> {
     const fd = this.openFd();
-    await pwriteFully(fd, serializeHeader({ ...header, uidValidity: tracker.uidValidity, uidLast: tracker.uidLast }), 0, HEADER_SIZE, 0);
+    await writeFully(fd, serializeHeader({ ...header, uidValidity: tracker.uidValidity, uidLast: tracker.uidLast }), 0, HEADER_SIZE, 0);
     await fsync(fd);
   }
 
@@ -471,7 +471,7 @@ function mergeRecent(index: MessageIndex, previous: MessageIndex): void {
 async function rollBack(fd: number, size: number, header: Buffer): Promise<void> {
   try {
     await ftruncate(fd, size);
-    await pwriteFully(fd, header, 0, HEADER_SIZE, 0);
+    await writeFully(fd, header, 0, HEADER_SIZE, 0);
     await fsync(fd);
   } catch {
     // the append's own error is the one to report

@@ -3,7 +3,8 @@
 // 4.4, 4.8), message text copied out of it on demand.
 import { CorruptMailbox } from '../../errors.js';
 import { EntryError, MAX_LINE, parseLine, type RawEntry } from './entry.js';
-import { preadFully, tuning } from './io.js';
+import { readFully } from '../../io/fd.js';
+import { tuning } from './io.js';
 
 /** A window of the file held in memory. */
 export class Chunk {
@@ -27,7 +28,7 @@ export class Chunk {
   async load(pos: number, end: number): Promise<void> {
     this.start = pos;
     this.length = 0;
-    this.length = await preadFully(this.fd, this.buf, 0, Math.min(this.capacity, end - pos), pos);
+    this.length = await readFully(this.fd, this.buf, 0, Math.min(this.capacity, end - pos), pos);
   }
 
   /** A copy of bytes the chunk covers. */
@@ -110,7 +111,7 @@ export class Scanner {
 
   private async readDirect(from: number, n: number): Promise<Buffer> {
     const out = Buffer.allocUnsafe(n);
-    const got = await preadFully(this.chunk.fd, out, 0, n, from);
+    const got = await readFully(this.chunk.fd, out, 0, n, from);
     if (got < n) this.shrank(from + got);
     return out;
   }

@@ -4,7 +4,8 @@
 // writing them), which keeps the number of system calls far below one per message.
 import { CorruptMailbox } from '../../errors.js';
 import { STATUS_LENGTH, STATUS_PROBE_BACK } from './entry.js';
-import { preadFullySync, pwriteFully, pwriteFullySync, tuning } from './io.js';
+import { readFullySync, writeFully, writeFullySync } from '../../io/fd.js';
+import { tuning } from './io.js';
 import type { Chunk } from './reader.js';
 
 /** Merges [from, to) ranges given in ascending order when they are at most `gap` apart. */
@@ -35,7 +36,7 @@ export class ChunkPatcher {
 
   async flush(chunk: Chunk): Promise<void> {
     for (const [from, to] of this.runs.list) {
-      await pwriteFully(this.fd, chunk.buf, from - chunk.start, to - from, from);
+      await writeFully(this.fd, chunk.buf, from - chunk.start, to - from, from);
       this.wrote = true;
     }
     this.runs = new Runs();
@@ -75,7 +76,7 @@ export function rewriteStatuses(fd: number, mailbox: string, targets: readonly S
       j++;
     }
     const buf = Buffer.allocUnsafe(spanTo - spanFrom);
-    const got = preadFullySync(fd, buf, 0, buf.length, spanFrom);
+    const got = readFullySync(fd, buf, 0, buf.length, spanFrom);
     if (got < buf.length) {
       throw new CorruptMailbox(mailbox, spanFrom + got, `Mailbox shrank from ${spanTo} to ${spanFrom + got} in flag update!`);
     }
@@ -95,7 +96,7 @@ export function rewriteStatuses(fd: number, mailbox: string, targets: readonly S
       });
       buf.write(next, at + 1, 'latin1');
     }
-    pwriteFullySync(fd, buf, 1, buf.length - 1, spanFrom + 1);
+    writeFullySync(fd, buf, 1, buf.length - 1, spanFrom + 1);
     i = j;
   }
 }

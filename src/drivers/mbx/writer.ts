@@ -1,7 +1,8 @@
 // Appending at the end of an mbx file through one large buffer: header lines
 // and message texts are gathered and written with a few big writes; a text
 // too large for the buffer goes straight to the file.
-import { pwriteFully, tuning } from './io.js';
+import { writeFully } from '../../io/fd.js';
+import { tuning } from './io.js';
 
 export class AppendWriter {
   private readonly buf: Buffer;
@@ -26,7 +27,7 @@ export class AppendWriter {
     this.used += this.buf.write(line, this.used, 'latin1');
     if (text.length > cap - this.used) {
       await this.flush();
-      await pwriteFully(this.fd, text, 0, text.length, this.pos);
+      await writeFully(this.fd, text, 0, text.length, this.pos);
       this.pos += text.length;
     } else {
       this.used += text.copy(this.buf, this.used);
@@ -36,7 +37,7 @@ export class AppendWriter {
   async flush(): Promise<void> {
     if (this.used === 0) return;
     await this.beforeWrite();
-    await pwriteFully(this.fd, this.buf, 0, this.used, this.pos);
+    await writeFully(this.fd, this.buf, 0, this.used, this.pos);
     this.pos += this.used;
     this.used = 0;
   }

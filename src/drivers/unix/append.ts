@@ -4,7 +4,7 @@
 import { LossyCopy } from '../../errors.js';
 import type { AppendResult, ChangeKind, LossKind } from '../../store/types.js';
 import { findBaseLine, lastUidField } from './base-line.js';
-import { readFully, writeFully } from './file-io.js';
+import { readFully, writeFully } from '../../io/fd.js';
 import { declareKeyword, findKeyword, storableKeyword, type KeywordSlots } from './keywords.js';
 import type { RawMessage } from './parser.js';
 
@@ -24,7 +24,7 @@ export function keywordsFor(names: readonly string[], slots: KeywordSlots, canDe
 export async function raiseLastUid(fd: number, first: RawMessage, lastUid: number): Promise<void> {
   const line = findBaseLine(first);
   const at = line ? lastUidField(first, line) : undefined;
-  if (at !== undefined) await writeFully(fd, Buffer.from(String(lastUid).padStart(10, '0'), 'latin1'), at);
+  if (at !== undefined) await writeFully(fd, Buffer.from(String(lastUid).padStart(10, '0'), 'latin1'), 0, 10, at);
 }
 
 /** True when the file's last byte is a LF. */

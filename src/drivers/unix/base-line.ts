@@ -2,7 +2,8 @@
 // 2.6, 2.7): X-IMAP in a pseudo-message, X-IMAPbase in a real message. An
 // append that declares keywords rewrites it (or adds X-IMAPbase where there is
 // none), which changes the file's length and so goes through a replacement file.
-import { fsync, readFully, writeFully, CHUNK_SIZE } from './file-io.js';
+import { fsync, readFully, writeFully } from '../../io/fd.js';
+import { CHUNK_SIZE } from './file-io.js';
 import type { RawMessage } from './parser.js';
 import { tenDigits } from './pseudo.js';
 import type { TempFile } from './replace.js';
@@ -73,15 +74,15 @@ export async function copyWithBaseLine(
   const lead = Buffer.allocUnsafe(first.start);
   await readFully(src, lead, 0, first.start, 0);
   let at = 0;
-  await writeFully(tmp.fd, lead, at);
+  await writeFully(tmp.fd, lead, 0, lead.length, at);
   at += lead.length;
-  await writeFully(tmp.fd, head, at);
+  await writeFully(tmp.fd, head, 0, head.length, at);
   at += head.length;
   const buf = Buffer.allocUnsafe(CHUNK_SIZE);
   for (let pos = restFrom; pos < size;) {
     const got = await readFully(src, buf, 0, Math.min(buf.length, size - pos), pos);
     if (got === 0) break;
-    await writeFully(tmp.fd, buf.subarray(0, got), at);
+    await writeFully(tmp.fd, buf, 0, got, at);
     at += got;
     pos += got;
   }

@@ -1,7 +1,7 @@
 // Reads a byte range of a file in large chunks, each placed after the
 // unfinished message carried over from the chunk before.
 import { CorruptMailbox } from '../../errors.js';
-import { fstat, readFully } from './file-io.js';
+import { fstat, readFully } from '../../io/fd.js';
 
 /** Room before each chunk for the carried-over message, so that the chunk itself is not copied. */
 const CARRY_ROOM = 1 << 20;
@@ -37,7 +37,7 @@ export class ChunkReader {
     const buf = Buffer.allocUnsafe(room + want);
     const got = await readFully(this.fd, buf, room, want, at);
     if (got < want) {
-      const size = (await fstat(this.fd)).size;
+      const size = Number((await fstat(this.fd)).size);
       throw new CorruptMailbox(this.name, at + got, `Mailbox shrank from ${this.to} to ${size} bytes, aborted`);
     }
     this.pos += want;

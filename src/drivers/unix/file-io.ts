@@ -1,35 +1,5 @@
-// Promise wrappers for positional reads and writes on descriptors (the locks
-// need descriptors, so the driver works with them rather than FileHandles).
-import fs from 'node:fs';
-import { promisify } from 'node:util';
-
-const read = promisify(fs.read);
-const write = promisify(fs.write);
-const fstat = promisify(fs.fstat);
-const fsync = promisify(fs.fsync);
-const ftruncate = promisify(fs.ftruncate);
-
-export { fsync, ftruncate, fstat };
-
-/** Reads up to length bytes at position, looping over short reads; returns how many arrived (fewer only at EOF). */
-export async function readFully(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await read(fd, buf, offset + done, length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done;
-}
-
-/** Writes all of buf at position. */
-export async function writeFully(fd: number, buf: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesWritten } = await write(fd, buf, done, buf.length - done, position + done);
-    done += bytesWritten;
-  }
-}
+// Batched output: messages are gathered in one large buffer and written in big pieces.
+import { writeFully } from '../../io/fd.js';
 
 /** Default size of the chunks a mailbox is read and written in. */
 export const CHUNK_SIZE = 8 << 20;
@@ -71,7 +41,7 @@ export class BatchWriter {
 
   async flush(): Promise<void> {
     if (this.length === 0) return;
-    await writeFully(this.fd, this.buf.subarray(0, this.length), this.position);
+    await writeFully(this.fd, this.buf, 0, this.length, this.position);
     this.position += this.length;
     this.length = 0;
   }

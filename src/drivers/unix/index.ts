@@ -1,7 +1,8 @@
 // The unix (mbox) driver: c-client's traditional Berkeley mailbox, read and
 // written byte-compatibly with UW imapd, mailutil and pine (formats-flat.md 2).
 import fs from 'node:fs';
-import { MailboxExists, ioError } from '../../errors.js';
+import { ioError } from '../../errors.js';
+import { createExclusive } from '../../io/fd.js';
 import { SYSTEM_FLAGS } from '../../mail/flags.js';
 import type { CreateOptions, Driver, LocalRef, StoreContext } from '../../store/types.js';
 import { keywordsForCreate } from './keywords.js';
@@ -20,13 +21,7 @@ async function create(ref: LocalRef, ctx: StoreContext, options: CreateOptions =
     now,
     messageId: false,
   });
-  let fd: number;
-  try {
-    fd = fs.openSync(ref.path, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new MailboxExists(ref.name);
-    throw ioError(e, `Can't create mailbox ${ref.name}`);
-  }
+  const fd = createExclusive(ref.path, ref.name);
   try {
     fs.writeSync(fd, bytes);
     fs.fsyncSync(fd);

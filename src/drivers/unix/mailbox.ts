@@ -14,7 +14,8 @@ import { AppendAccounting, endsWithLf, keywordsFor, raiseLastUid } from './appen
 import { putStoredText } from './append-text.js';
 import { baseLineText, copyWithBaseLine, findBaseLine } from './base-line.js';
 import { entryOf, storedLength, type MessageEntry } from './entry.js';
-import { BatchWriter, fstat, fsync, ftruncate } from './file-io.js';
+import { fstat, fsync, ftruncate } from '../../io/fd.js';
+import { BatchWriter } from './file-io.js';
 import { newScanState, type ScanState } from './header.js';
 import {
   declareKeyword, declaredKeywords, findKeyword, keywordNames, storableKeyword, type KeywordSlots,
@@ -85,7 +86,7 @@ export class UnixMailbox implements Mailbox {
   static async openReadOnly(ref: LocalRef, ctx: StoreContext): Promise<UnixMailbox> {
     const lock = await lockFile(ref.path, ref.name, fs.constants.O_RDONLY, 'shared', ctx);
     try {
-      const size = (await fstat(lock.fd)).size;
+      const size = Number((await fstat(lock.fd)).size);
       const head = newScanState();
       if (size > 0) await scanFirst(lock.fd, size, ref.name, head, ctx.now());
       // the snapshot is taken: deliveries (which take the dot-lock) may go on
@@ -244,7 +245,7 @@ export class UnixMailbox implements Mailbox {
   }
 
   private async appendLocked(fd: number, batch: AsyncIterable<NewMessage>, options: AppendOptions): Promise<AppendResult> {
-    const oldSize = (await fstat(fd)).size;
+    const oldSize = Number((await fstat(fd)).size);
     const now = this.ctx.now();
     // what the file says now: another process may have changed it since this session began
     const head = newScanState();

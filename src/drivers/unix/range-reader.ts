@@ -1,6 +1,7 @@
 // Reads byte ranges of a file in increasing order through large chunks, so that
 // walking a mailbox message by message costs a few big reads.
-import { CHUNK_SIZE, readFully } from './file-io.js';
+import { readFully } from '../../io/fd.js';
+import { CHUNK_SIZE } from './file-io.js';
 
 export class RangeReader {
   private win: Buffer = Buffer.alloc(0);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ioError } from '../../errors.js';
-import { fsync } from './file-io.js';
+import { fsync } from '../../io/fd.js';
 
 export interface TempFile {
   readonly path: string;
