@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { MailboxExists, ioError } from '../errors.js';
+import { startWriteback } from './native.js';
 
 const read = promisify(fs.read);
 const write = promisify(fs.write);
@@ -30,6 +31,15 @@ export async function writeFully(fd: number, buf: Uint8Array, offset: number, le
     const { bytesWritten } = await write(fd, buf, offset + done, length - done, position + done);
     done += bytesWritten;
   }
+}
+
+/**
+ * writeFully for the big pieces of a long append, which also starts writing them to disk
+ * at once: the disk works while the next piece is prepared, instead of all at the final fsync.
+ */
+export async function writeBehind(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<void> {
+  await writeFully(fd, buf, offset, length, position);
+  startWriteback(fd, position, length);
 }
 
 /** readFully without a trip through the thread pool, for the small reads of in-place updates. */

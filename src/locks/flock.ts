@@ -4,7 +4,7 @@
 import { MailsmithError } from '../errors.js';
 import {
   EAGAIN, EINTR, ENOLCK, LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN, flockSyscall, onNfs,
-} from './native.js';
+} from '../io/native.js';
 
 export type FlockMode = 'shared' | 'exclusive';
 

@@ -72,7 +72,9 @@ export function diffDumps(actual: MailboxDump, expected: MailboxDump, options: D
     const ek = [...e.keywords].sort().join(' ');
     if (ak !== ek) diffs.push(`${at}: keywords [${ak}], expected [${ek}]`);
     if (a.size !== e.size) diffs.push(`${at}: size ${a.size}, expected ${e.size}`);
-    if (a.size !== a.text.length) diffs.push(`${at}: size ${a.size} but the text has ${a.text.length} bytes`);
+    // c-client itself can report a size that is not its text's length (a header line with a CR before its
+    // name counts in the size but is filtered from the text); matching it is right, being inconsistent alone is not
+    if (a.size !== a.text.length && e.size === e.text.length) diffs.push(`${at}: size ${a.size} but the text has ${a.text.length} bytes`);
     if (!a.text.equals(e.text)) diffs.push(`${at}: ${describeTextDifference(a.text, e.text)}`);
   }
   return diffs;

@@ -3,7 +3,7 @@
 /** Sizes of the large transfers; tests shrink them to exercise chunk boundaries. */
 export const tuning = {
   /** Bytes read or written per system call when streaming, appending or compacting. */
-  chunkSize: 8 << 20,
+  chunkSize: 2 << 20,
   /**
    * In-place status writes closer than this are merged into one write of the bytes between
    * (written back unchanged). Fewer, sequential writes cost far less than one per message:

@@ -1,7 +1,7 @@
 // Appending at the end of an mbx file through one large buffer: header lines
 // and message texts are gathered and written with a few big writes; a text
 // too large for the buffer goes straight to the file.
-import { writeFully } from '../../io/fd.js';
+import { writeBehind } from '../../io/fd.js';
 import { tuning } from './io.js';
 
 export class AppendWriter {
@@ -27,7 +27,7 @@ export class AppendWriter {
     this.used += this.buf.write(line, this.used, 'latin1');
     if (text.length > cap - this.used) {
       await this.flush();
-      await writeFully(this.fd, text, 0, text.length, this.pos);
+      await writeBehind(this.fd, text, 0, text.length, this.pos);
       this.pos += text.length;
     } else {
       this.used += text.copy(this.buf, this.used);
@@ -37,7 +37,7 @@ export class AppendWriter {
   async flush(): Promise<void> {
     if (this.used === 0) return;
     await this.beforeWrite();
-    await writeFully(this.fd, this.buf, 0, this.used, this.pos);
+    await writeBehind(this.fd, this.buf, 0, this.used, this.pos);
     this.pos += this.used;
     this.used = 0;
   }

@@ -1,8 +1,8 @@
 // Batched output: messages are gathered in one large buffer and written in big pieces.
-import { writeFully } from '../../io/fd.js';
+import { writeBehind } from '../../io/fd.js';
 
 /** Default size of the chunks a mailbox is read and written in. */
-export const CHUNK_SIZE = 8 << 20;
+export const CHUNK_SIZE = 2 << 20;
 
 /**
  * Collects output in one large buffer and writes it to the file in big pieces.
@@ -41,7 +41,7 @@ export class BatchWriter {
 
   async flush(): Promise<void> {
     if (this.length === 0) return;
-    await writeFully(this.fd, this.buf, 0, this.length, this.position);
+    await writeBehind(this.fd, this.buf, 0, this.length, this.position);
     this.position += this.length;
     this.length = 0;
   }
