@@ -72,10 +72,12 @@ export async function mbxCorpus(unixFile: string, size: StandardSize, home: stri
   const r = await runAsOracle(home, argv);
   await fsp.rm(path.join(home, 'mbx-source'), { force: true });
   if (r.status !== 0 || r.stderr.length > 0) throw new Error(`making the mbx corpus failed: ${describeRun(argv, r)}`);
-  await fsp.copyFile(path.join(home, 'mbx-made'), `${file}.tmp`);
+  // another benchmark may be filling the cache too: a private name, then an atomic rename
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.copyFile(path.join(home, 'mbx-made'), tmp);
   await fsp.rm(path.join(home, 'mbx-made'), { force: true });
-  await fsp.chmod(`${file}.tmp`, 0o644);
-  await fsp.rename(`${file}.tmp`, file);
+  await fsp.chmod(tmp, 0o644);
+  await fsp.rename(tmp, file);
   await writeStamp(file, key);
   return file;
 }

@@ -143,8 +143,7 @@ async function main(): Promise<void> {
   }, null, 2)}\n`);
 
   console.log(`\n${table(results)}`);
-  const [small, large] = [options.sizes.find((s) => s !== 'M'), options.sizes.includes('M') ? 'M' : undefined];
-  if (small && large) console.log(`\n${scalingTable(results, small, large)}`);
+  if (options.sizes.includes('S') && options.sizes.includes('M')) console.log(`\n${scalingTable(results, 'S', 'M')}`);
   console.log(`\nruns: ${options.runs} timed after ${options.warmup} warm-up; peak RSS from ${rssSource()}; ${notes[0]}`);
   console.log(`results: ${out}`);
 }

@@ -1,5 +1,6 @@
 // fast-check generators for hostile but plausible messages: header lines,
-// including names c-client treats as mailbox data in any letter case, and
+// including names c-client treats as mailbox data in any letter case (and with
+// white space before the colon), a name with a NUL in it, and
 // text made of pieces that trouble mailbox formats (From_ lines, bare CR,
 // CRLF and LF mixed, NUL, 8-bit, long lines, no final line end).
 import fc from 'fast-check';
@@ -9,6 +10,7 @@ import type { MailDate } from '../../src/mail/dates.js';
 const HEADER_NAMES = [
   'Subject', 'From', 'To', 'Date', 'Message-ID', 'Received', 'Content-Type', 'X-Mailer', 'X-Original-Status',
   'Status', 'status', 'X-Status', 'x-STATUS', 'X-Keywords', 'x-keywords', 'X-UID', 'x-uid', 'X-IMAP', 'X-IMAPbase', 'x-imapBASE',
+  'Status ', 'X-UID\t', 'X-Nul\0Name',
 ];
 
 const TROUBLE = [

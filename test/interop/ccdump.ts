@@ -77,8 +77,10 @@ async function build(): Promise<string> {
  */
 export async function parseCcdump(stdout: string, readText: (msgno: number) => Promise<Buffer>): Promise<CcdumpResult> {
   const lines = stdout.split('\n').filter((l) => l !== '');
+  // a keyword is whatever c-client found between spaces, so it may hold a TAB: the list is the rest of the line
   const head = lines.shift()?.split('\t') ?? [];
-  if (head[0] !== '#mailbox' || head.length !== 6) throw new Error(`ccdump: unexpected first line in ${JSON.stringify(stdout.slice(0, 200))}`);
+  if (head[0] !== '#mailbox' || head.length < 6) throw new Error(`ccdump: unexpected first line in ${JSON.stringify(stdout.slice(0, 200))}`);
+  head.splice(5, head.length, head.slice(5).join('\t'));
   const field = (i: number, name: string): string => {
     const f = head[i]!;
     if (!f.startsWith(`${name}=`)) throw new Error(`ccdump: expected ${name}= in ${head.join('\t')}`);
@@ -95,7 +97,8 @@ export async function parseCcdump(stdout: string, readText: (msgno: number) => P
   const messages: CcdumpMessage[] = [];
   for (const line of lines) {
     const f = line.split('\t');
-    if (f.length !== 6) throw new Error(`ccdump: unexpected message line ${JSON.stringify(line)}`);
+    if (f.length < 6) throw new Error(`ccdump: unexpected message line ${JSON.stringify(line)}`);
+    f.splice(4, f.length - 5, f.slice(4, -1).join('\t'));
     const msgno = Number(f[0]);
     messages.push({
       msgno,

@@ -62,12 +62,3 @@ export function goldenDiffs(actual: MailboxDump, expected: ExpectedMailbox): str
   });
   return diffs;
 }
-
-/** `N new message(s) (U unseen), T total in NAME` → its numbers. */
-export function parseCheckLine(line: string): { recent: number; unseen: number; total: number } {
-  const m = /^(\d+) new message\(s\) \((\d+) unseen\), (\d+) total in /.exec(line);
-  if (m) return { recent: Number(m[1]), unseen: Number(m[2]), total: Number(m[3]) };
-  const none = /^No new messages, (\d+) total in /.exec(line);
-  if (none) return { recent: 0, unseen: 0, total: Number(none[1]) };
-  throw new Error(`not a check line: ${line}`);
-}

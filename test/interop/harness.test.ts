@@ -11,6 +11,7 @@ import {
   DEFAULT_ORACLE_TOOLS, INSTALL_COMMAND, ORACLE_USER, requireOracleTools, runAsOracle,
 } from '../helpers/oracle-user.js';
 import { sharedSetup } from './oracle.js';
+import { parseCcdump } from './ccdump.js';
 import { UNIX_AND_MBX_GOLDENS, goldenDir, goldenDiffs, loadExpected } from './golden.js';
 import { cClientUnixNul, unixStoredForm } from './messages.js';
 import { describeTextDifference } from './dump.js';
@@ -22,6 +23,20 @@ describe('missing oracle tools', () => {
     ['the C compiler', { ...DEFAULT_ORACLE_TOOLS, cc: 'no-such-cc-anywhere' }],
   ])('without %s, fails saying how to install them', (_what, tools) => {
     expect(() => requireOracleTools(tools)).toThrow(INSTALL_COMMAND);
+  });
+});
+
+describe("ccdump's output", () => {
+  it('is parsed field by field, keywords holding a TAB included (c-client splits keyword lists at spaces only)', async () => {
+    const out = '#mailbox\tunix\tnmsgs=1\tuidvalidity=7\tuidlast=3\tkeywords=a\tb c\n1\t3\t 1-Jan-1971 00:00:00 +0000\t\\Seen \\Draft\ta\tb\t13\n';
+    const texts = new Map([[1, Buffer.from('Subject: x\r\n')]]);
+    expect(await parseCcdump(out, async (n) => texts.get(n)!)).toEqual({
+      meta: { driver: 'unix', nmsgs: 1, uidValidity: 7, uidLast: 3, keywords: ['a\tb', 'c'] },
+      messages: [{
+        msgno: 1, uid: 3, internalDate: ' 1-Jan-1971 00:00:00 +0000', flags: ['\\Seen', '\\Draft'], keywords: ['a\tb'],
+        size: 13, text: texts.get(1),
+      }],
+    });
   });
 });
 

@@ -83,6 +83,17 @@ async function* iterate<T>(items: readonly T[]): AsyncIterable<T> {
   yield* items;
 }
 
+/**
+ * What append reported, per kind of change and of loss: how many messages. The
+ * `kinds` are present even when not reported (as 0), so that a comparison shows them.
+ */
+export function appendReport(result: AppendResult, kinds: readonly string[]): Record<string, number> {
+  const report: Record<string, number> = Object.fromEntries(kinds.map((k) => [k, 0]));
+  for (const [kind, n] of result.changes) report[kind] = n;
+  for (const [kind, details] of result.losses) report[kind] = [...details.values()].reduce((a, b) => a + b, 0);
+  return report;
+}
+
 /** Opens the mailbox read-write with mailsmith and lets `change` work on it. */
 export async function changeWithMailsmith<T>(home: string, name: string, change: (mb: Mailbox) => Promise<T>): Promise<T> {
   const { ctx } = collectingContext();

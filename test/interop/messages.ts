@@ -103,7 +103,10 @@ export interface UnixStoredForm {
   readonly bareCr: boolean;
   /** A line starting `From ` was stored as `>From `. */
   readonly fromQuoted: boolean;
-  /** The text had no final line end and got CRLF. */
+  /**
+   * A line end was added: the text had no final line end, or no empty line ending
+   * its header (c-client reads a header up to an empty line, so it gets one).
+   */
   readonly newlineAdded: boolean;
   /** A header named like c-client's mailbox data got the prefix `X-Original-`. */
   readonly headerRenamed: boolean;
@@ -113,11 +116,12 @@ export interface UnixStoredForm {
  * What storing a message in a unix mailbox does to its text, as mailsmith
  * documents it (AppendResult's losses and changes): bare CRs are dropped
  * (the format keeps LF line ends, so a lone CR cannot be told from a line
- * end), every line starting `From ` is quoted, a last line without a line
- * end gets one, and header lines named Status, X-Status, X-Keywords, X-UID,
- * X-IMAP or X-IMAPbase (any case; the name ends at a colon, white space or
- * NUL, as c-client reads it) are renamed X-Original-NAME, since c-client would
- * hide them. Nothing else changes: line ends come back as CRLF, NUL and 8-bit
+ * end); every line starting `From ` is quoted; a last line without a line
+ * end gets one, and a header without an empty line ending it gets one; and
+ * header lines named Status, X-Status, X-Keywords, X-UID, X-IMAP or
+ * X-IMAPbase (any case; the name ends at a colon, white space or NUL, as
+ * c-client reads it) are renamed X-Original-NAME, since c-client would hide
+ * them. Nothing else changes: line ends come back as CRLF, NUL and 8-bit
  * bytes as they were.
  */
 export function unixStoredForm(text: Buffer): UnixStoredForm {
@@ -131,8 +135,8 @@ export function unixStoredForm(text: Buffer): UnixStoredForm {
     noCr.push(text[i]!);
   }
   let body = Buffer.from(noCr);
-  const newlineAdded = body.length === 0 || body[body.length - 1] !== LF;
-  if (newlineAdded) body = Buffer.concat([body, Buffer.from('\n')]);
+  const lastLineEnded = body.length > 0 && body[body.length - 1] === LF;
+  if (!lastLineEnded) body = Buffer.concat([body, Buffer.from('\n')]);
   let fromQuoted = false;
   let headerRenamed = false;
   let inHeader = true;
@@ -150,7 +154,23 @@ export function unixStoredForm(text: Buffer): UnixStoredForm {
     }
     out.push(Buffer.from(prefix), line, Buffer.from('\r\n'));
   }
-  return { text: Buffer.concat(out), bareCr, fromQuoted, newlineAdded, headerRenamed };
+  if (inHeader) out.push(Buffer.from('\r\n'));
+  return { text: Buffer.concat(out), bareCr, fromQuoted, newlineAdded: !lastLineEnded || inHeader, headerRenamed };
+}
+
+/** Kinds of change and loss the unix model knows, as AppendResult names them. */
+export const UNIX_REPORT_KINDS = ['from-quoted', 'newline-added', 'header-renamed', 'bare-cr'] as const;
+
+/** Per kind, how many of the texts the unix model says storing changes (what append must report). */
+export function unixReport(texts: readonly Buffer[]): Record<string, number> {
+  const forms = texts.map(unixStoredForm);
+  const count = (p: (f: UnixStoredForm) => boolean): number => forms.filter(p).length;
+  return {
+    'from-quoted': count((f) => f.fromQuoted),
+    'newline-added': count((f) => f.newlineAdded),
+    'header-renamed': count((f) => f.headerRenamed),
+    'bare-cr': count((f) => f.bareCr),
+  };
 }
 
 /** c-client's unix appender turns NUL into 0x80 (formats-flat.md 2.8); applied to a text already in unix form. */
