@@ -76,7 +76,8 @@ export type LossKind =
 export type ChangeKind =
   | 'from-quoted'     // a line starting "From " stored as ">From " (unix)
   | 'newline-added'   // a message without a final newline got one (unix)
-  | 'header-renamed'; // a header c-client would take as mailbox data (Status:, X-UID:, ...) renamed X-Original-...
+  | 'header-renamed'  // a header c-client would take as mailbox data (Status:, X-UID:, ...) renamed X-Original-...
+  | 'header-nul';     // a NUL ending a header field's name stored as a space, as c-client reads it back (unix)
 
 export interface AppendResult {
   readonly appended: number;

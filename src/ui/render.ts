@@ -40,6 +40,7 @@ const CHANGE_TEXT: Record<CopyResult['changes'][number]['kind'], string> = {
   'from-quoted': 'lines starting "From " stored as ">From "',
   'newline-added': 'a final newline added',
   'header-renamed': 'headers the format uses for its own data renamed X-Original-...',
+  'header-nul': 'a NUL byte in a header field name stored as a space',
 };
 
 export function changeLines(r: CopyResult): string[] {

@@ -110,6 +110,8 @@ export interface UnixStoredForm {
   readonly newlineAdded: boolean;
   /** A header named like c-client's mailbox data got the prefix `X-Original-`. */
   readonly headerRenamed: boolean;
+  /** A NUL ending a header field's name became a space (c-client's header filter reads it so). */
+  readonly headerNul: boolean;
 }
 
 /**
@@ -139,10 +141,18 @@ export function unixStoredForm(text: Buffer): UnixStoredForm {
   if (!lastLineEnded) body = Buffer.concat([body, Buffer.from('\n')]);
   let fromQuoted = false;
   let headerRenamed = false;
+  let headerNul = false;
   let inHeader = true;
   const out: Buffer[] = [];
   for (const lineWithLf of splitLines(body)) {
-    const line = lineWithLf.subarray(0, lineWithLf.length - 1);
+    const line = Buffer.from(lineWithLf.subarray(0, lineWithLf.length - 1));
+    if (inHeader) {
+      const nameEnd = line.findIndex((c) => [0x3a, 0x20, 0x09, 0x0d, 0x0a, 0x00].includes(c));
+      if (nameEnd >= 0 && line[nameEnd] === 0) {
+        line[nameEnd] = 0x20;
+        headerNul = true;
+      }
+    }
     let prefix = '';
     if (inHeader && line.length === 0) inHeader = false;
     else if (inHeader && isMetadataLine(line)) {
@@ -155,11 +165,11 @@ export function unixStoredForm(text: Buffer): UnixStoredForm {
     out.push(Buffer.from(prefix), line, Buffer.from('\r\n'));
   }
   if (inHeader) out.push(Buffer.from('\r\n'));
-  return { text: Buffer.concat(out), bareCr, fromQuoted, newlineAdded: !lastLineEnded || inHeader, headerRenamed };
+  return { text: Buffer.concat(out), bareCr, fromQuoted, newlineAdded: !lastLineEnded || inHeader, headerRenamed, headerNul };
 }
 
 /** Kinds of change and loss the unix model knows, as AppendResult names them. */
-export const UNIX_REPORT_KINDS = ['from-quoted', 'newline-added', 'header-renamed', 'bare-cr'] as const;
+export const UNIX_REPORT_KINDS = ['from-quoted', 'newline-added', 'header-renamed', 'header-nul', 'bare-cr'] as const;
 
 /** Per kind, how many of the texts the unix model says storing changes (what append must report). */
 export function unixReport(texts: readonly Buffer[]): Record<string, number> {
@@ -169,6 +179,7 @@ export function unixReport(texts: readonly Buffer[]): Record<string, number> {
     'from-quoted': count((f) => f.fromQuoted),
     'newline-added': count((f) => f.newlineAdded),
     'header-renamed': count((f) => f.headerRenamed),
+    'header-nul': count((f) => f.headerNul),
     'bare-cr': count((f) => f.bareCr),
   };
 }

@@ -20,6 +20,7 @@ import { withoutCr } from './text.js';
 const LF = 0x0a;
 const CR = 0x0d;
 const GT = 0x3e;
+const SP = 0x20;
 const NEEDLE = Buffer.from('\nFrom ', 'latin1');
 const ORIGINAL = Buffer.from('X-Original-', 'latin1');
 
@@ -34,6 +35,11 @@ export interface StoredTextReport {
   newlineAdded: boolean;
   /** The text held a CR not followed by LF, which the format cannot keep. */
   bareCr: boolean;
+  /**
+   * A header field's name ended in a NUL, stored as a space: c-client's header
+   * filter reads it back as one, so the file says what readers will see.
+   */
+  headerNul: boolean;
 }
 
 /** The header: up to and including its first line that is empty once CRs are removed (or all of the text). */
@@ -51,7 +57,7 @@ function headerExtent(text: Buffer): { length: number; ended: boolean } {
 
 /** Writes text in stored form, followed by the LF c-client writes after every message. */
 export async function putStoredText(out: BatchWriter, text: Buffer): Promise<StoredTextReport> {
-  const report: StoredTextReport = { fromQuoted: false, headerRenamed: false, newlineAdded: false, bareCr: false };
+  const report: StoredTextReport = { fromQuoted: false, headerRenamed: false, newlineAdded: false, bareCr: false, headerNul: false };
   const header = headerExtent(text);
   const need = text.length + Math.ceil(text.length / 6) + Math.ceil((header.length * ORIGINAL.length) / 6) + 4;
   const buf = await out.reserve(need);
@@ -96,10 +102,12 @@ class Converter {
         const line = withoutCr(raw);
         if (hasBareCr(raw)) report.bareCr = true;
         this.prefix(line, 0, line.length);
+        this.nulInName(line, 0, line.length);
         this.o += line.copy(view, this.o);
       } else {
         const contentEnd = crlf ? lf - 1 : next;
         this.prefix(view, this.i, contentEnd);
+        this.nulInName(view, this.i, contentEnd);
         view.copyWithin(this.o, this.i, contentEnd);
         this.o += contentEnd - this.i;
         if (crlf) view[this.o++] = LF;
@@ -117,6 +125,15 @@ class Converter {
     } else if (isMetadataName(line, from, headerNameEnd(line, from, to))) {
       this.o += ORIGINAL.copy(this.view, this.o);
       this.report.headerRenamed = true;
+    }
+  }
+
+  /** A NUL that ends the name of the header line line[from..to) becomes a space (before the line is copied). */
+  private nulInName(line: Buffer, from: number, to: number): void {
+    const nameEnd = headerNameEnd(line, from, to);
+    if (nameEnd < to && line[nameEnd] === 0) {
+      line[nameEnd] = SP;
+      this.report.headerNul = true;
     }
   }
 

@@ -285,6 +285,7 @@ export class UnixMailbox implements Mailbox {
         if (report.fromQuoted) acc.change('from-quoted');
         if (report.headerRenamed) acc.change('header-renamed');
         if (report.newlineAdded) acc.change('newline-added');
+        if (report.headerNul) acc.change('header-nul');
         acc.appended++;
         options.onMessage?.(acc.appended);
       }

@@ -128,6 +128,13 @@ describe('append form (2.8)', () => {
     expect(back.messages[0]!.flags).toEqual([]);
   });
 
+  it('stores a NUL ending a header field name as the space c-client reads it as, and says so', async () => {
+    const r = await append([msg('X-Nul\0Name: v\r\nSubject: n\r\n\r\nbody \0 kept\r\n')]);
+    expect(header()).toContain('X-Nul Name: v\nSubject: n\n\nbody \0 kept\n\n');
+    expect(r.changes).toEqual(new Map([['header-nul', 1]]));
+    expect((await readMailbox(read())).messages[0]!.text).toBe('X-Nul Name: v\r\nSubject: n\r\n\r\nbody \0 kept\r\n');
+  });
+
   it('removes CRs; a CR without LF is a loss, and under strict nothing is written', async () => {
     const r = await append([msg('Subject: c\r\n\r\nab\rcd\r\n\rFrom x\r\n')]);
     expect(header()).toContain('Subject: c\n\nabcd\n>From x\n\n');
