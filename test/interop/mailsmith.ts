@@ -8,15 +8,13 @@ import type {
   AppendResult, FormatName, LocalRef, Mailbox, MailboxMeta, NewMessage, StoreContext,
 } from '../../src/store/types.js';
 import { projectRoot } from '../helpers/paths.js';
+import { localRef as sharedLocalRef } from '../helpers/store.js';
 import { run } from '../helpers/run.js';
 import type { DumpMessage, MailboxDump } from './dump.js';
 import type { OracleRun } from './oracle.js';
 
 export function localRef(home: string, name: string, createFormat?: FormatName): LocalRef {
-  return {
-    kind: 'local', name, path: path.join(home, name), isInbox: false, inboxExplicit: false, home,
-    mh: false, directoryOnly: false, ...(createFormat ? { createFormat } : {}),
-  };
+  return sharedLocalRef(home, name, createFormat ? { createFormat } : {});
 }
 
 /** A store context that collects warnings instead of printing them; `now` pins its clock. */

@@ -10,6 +10,7 @@ import { copyMailbox } from '../../src/ops/copy.js';
 import { createMailbox, makeStoreContext, openMailbox } from '../../src/store/index.js';
 import type { FormatName, LocalRef, MessageRecord, StoreContext } from '../../src/store/types.js';
 import { sharedDir } from '../helpers/paths.js';
+import { localRef } from '../helpers/store.js';
 
 const golden = path.join(sharedDir(), 'corpus', 'golden');
 let home: string;
@@ -17,10 +18,7 @@ let ctx: StoreContext;
 let warnings: string[];
 
 function ref(name: string, createFormat?: FormatName): LocalRef {
-  return {
-    kind: 'local', name, path: path.join(home, name), isInbox: false, inboxExplicit: false, home,
-    mh: false, directoryOnly: false, ...(createFormat ? { createFormat } : {}),
-  };
+  return localRef(home, name, createFormat ? { createFormat } : {});
 }
 
 async function readAll(name: string): Promise<{ meta: { uidValidity: number; uidLast: number; keywords: readonly string[] }; messages: (Omit<MessageRecord, 'text' | 'position' | 'seq'> & { text: Buffer })[] }> {

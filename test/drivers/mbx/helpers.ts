@@ -5,41 +5,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatInternalDate, type MailDate } from '../../../src/mail/dates.js';
-import type { LocalRef, MessageRecord, NewMessage, StoreContext } from '../../../src/store/types.js';
+import type { MessageRecord, NewMessage, StoreContext } from '../../../src/store/types.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'mbx-test-'));
 }
 
-export function ref(dir: string, name: string, extra: Partial<LocalRef> = {}): LocalRef {
-  return {
-    kind: 'local', name, path: path.join(dir, name), isInbox: false, inboxExplicit: false, home: dir,
-    mh: false, directoryOnly: false, ...extra,
-  };
-}
+import { recordingContext, type Recording } from '../../helpers/store.js';
 
-export interface Collecting {
-  ctx: StoreContext;
-  warnings: string[];
-  notes: string[];
-}
+export { localRef as ref } from '../../helpers/store.js';
 
 /** The clock pinned to Thu Nov  5 01:02:03 2026 UTC (0x6aebd58b), as the spec's examples. */
 export const PINNED = new Date(1793840523 * 1000);
 
-export function context(overrides: Partial<StoreContext> = {}): Collecting {
-  const warnings: string[] = [];
-  const notes: string[] = [];
-  const ctx: StoreContext = {
-    warn: (t) => warnings.push(t),
-    note: (t) => notes.push(t),
-    lockTimeoutMs: 2000,
-    user: 'user',
-    host: 'host',
-    now: () => PINNED,
-    ...overrides,
-  };
-  return { ctx, warnings, notes };
+/** A context recording what the driver says, with the spec's user, host and clock. */
+export function context(overrides: Partial<StoreContext> = {}): Recording {
+  return recordingContext({ lockTimeoutMs: 2000, user: 'user', host: 'host', now: () => PINNED, ...overrides });
 }
 
 export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');

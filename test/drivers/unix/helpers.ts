@@ -7,6 +7,7 @@ import path from 'node:path';
 import { unixDriver } from '../../../src/drivers/unix/index.js';
 import { formatInternalDate } from '../../../src/mail/dates.js';
 import type { LocalRef, Mailbox, MessageRecord, StoreContext } from '../../../src/store/types.js';
+import { recordingContext, localRef as sharedLocalRef } from '../../helpers/store.js';
 
 /** Thu Nov  5 01:02:03 2026 UTC, the clock of formats-flat.md's examples. */
 export const PINNED = new Date(1793840523 * 1000);
@@ -16,31 +17,19 @@ export interface TestContext extends StoreContext {
   readonly notes: string[];
 }
 
+/** A context whose warnings and notes the test can read, with the spec's user, host and clock. */
 export function testContext(overrides: Partial<StoreContext> = {}): TestContext {
-  const warnings: string[] = [];
-  const notes: string[] = [];
-  return {
-    warnings,
-    notes,
-    warn: (t) => warnings.push(t),
-    note: (t) => notes.push(t),
-    lockTimeoutMs: 2000,
-    user: 'user',
-    host: 'host',
-    now: () => PINNED,
-    ...overrides,
-  };
+  const r = recordingContext({ lockTimeoutMs: 2000, user: 'user', host: 'host', now: () => PINNED, ...overrides });
+  return { ...r.ctx, warnings: r.warnings, notes: r.notes };
 }
 
 export function tempDir(prefix = 'unix-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** The reference of a mailbox file, named by its base name. */
 export function localRef(file: string, name = path.basename(file)): LocalRef {
-  return {
-    kind: 'local', name, path: file, isInbox: false, inboxExplicit: false, home: path.dirname(file),
-    mh: false, directoryOnly: false,
-  };
+  return sharedLocalRef(path.dirname(file), name, { path: file });
 }
 
 export interface Dumped {
