@@ -13,6 +13,7 @@ export function makeStoreContext(overrides: Partial<StoreContext> = {}): StoreCo
     user: localUser(),
     host: shortHostName(),
     now: () => new Date(),
+    lenient: false,
     ...overrides,
   };
 }

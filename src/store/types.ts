@@ -154,6 +154,11 @@ export interface StoreContext {
   readonly host: string;
   /** The clock (UID validity of new mailboxes, dates of pseudo-messages); tests pin it. */
   now(): Date;
+  /**
+   * Read mailboxes other programs wrote the way they meant them, where c-client would not
+   * (--lenient): mbox "From " lines c-client rejects, Content-Length, mboxrd quoting.
+   */
+  readonly lenient: boolean;
 }
 
 export interface Driver {
