@@ -174,4 +174,10 @@ export interface Driver {
   /** Renames within the store; the destination must not exist. */
   rename(from: LocalRef, to: LocalRef, ctx: StoreContext): Promise<void>;
   open(ref: LocalRef, mode: OpenMode, ctx: StoreContext): Promise<Mailbox>;
+  /**
+   * Directory formats: whether an entry of the mailbox's directory is the format's own
+   * (.mixmeta, .mxindex, a numbered MH message, Maildir's cur/new/tmp ...), which LIST never
+   * shows as a mailbox; the other entries are child mailboxes ("dual use").
+   */
+  isInternal?(entry: string): boolean;
 }
