@@ -4,7 +4,7 @@
 // removes from the source exactly the messages it copied and only after the
 // destination is on disk, and anything the destination cannot hold is named.
 import fs from 'node:fs';
-import { LossyCopy, MailboxExists, UsageError } from '../errors.js';
+import { LossyCopy, MailboxExists, ReadOnlyMailbox, UsageError } from '../errors.js';
 import {
   createMailbox, deleteMailbox, driverFor, inspect, openMailbox, DEFAULT_CREATE_FORMAT,
 } from '../store/index.js';
@@ -74,6 +74,9 @@ export async function copyMailbox(
   const source = await openMailbox(src, writeSource ? 'write' : 'read', ctx);
   let dest: Mailbox | undefined;
   try {
+    if (removesFromSource(options.mode) && !driverFor(source.format).capabilities.writable) {
+      throw new ReadOnlyMailbox(src.name, `can't ${options.mode} from ${src.name}: it cannot be changed (${source.format}); use copy or append`);
+    }
     if (create) await refuseExisting(dst);
     else dest = await openMailbox(dst, options.dryRun ? 'read' : 'write', ctx);
     const destFormat = dest?.format ?? options.format ?? dst.createFormat ?? DEFAULT_CREATE_FORMAT;

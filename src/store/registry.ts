@@ -2,12 +2,13 @@
 // driver whose probe accepts a path owns it. A format comes from bytes, never
 // from a file name.
 import { mbxDriver } from '../drivers/mbx/index.js';
+import { phileDriver } from '../drivers/phile/index.js';
 import { unixDriver } from '../drivers/unix/index.js';
 import { Unsupported } from '../errors.js';
 import type { Driver, FormatName } from './types.js';
 
 /** Drivers in probe order: directory formats first, then flat files (mbx tenex mtx mmdf unix phile). */
-const DRIVERS: readonly Driver[] = [mbxDriver, unixDriver];
+const DRIVERS: readonly Driver[] = [mbxDriver, unixDriver, phileDriver];
 
 /** The format c-client gives a mailbox created without a #driver. prefix. */
 export const DEFAULT_CREATE_FORMAT: FormatName = 'unix';
