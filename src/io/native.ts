@@ -1,4 +1,4 @@
-// The system calls Node lacks, through koffi: flock(2), fstatfs(2) and sync_file_range(2).
+// The system calls Node lacks, through koffi: flock(2), fstatfs(2), sync_file_range(2) and syncfs(2).
 import koffi from 'koffi';
 
 const libc = koffi.load('libc.so.6');
@@ -7,6 +7,7 @@ const fstatfsFn = libc.func('int fstatfs(int fd, _Out_ uint8_t *buf)') as (fd: n
 const syncFileRangeFn = libc.func('int sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned int flags)') as (
   fd: number, offset: number, nbytes: number, flags: number,
 ) => number;
+const syncfsFn = libc.func('int syncfs(int fd)') as (fd: number) => number;
 
 export const LOCK_SH = 1;
 export const LOCK_EX = 2;
@@ -41,4 +42,13 @@ const SYNC_FILE_RANGE_WRITE = 2;
  */
 export function startWriteback(fd: number, offset: number, length: number): void {
   syncFileRangeFn(fd, offset, length, SYNC_FILE_RANGE_WRITE);
+}
+
+/**
+ * syncfs(2): writes every dirty page and inode of the file system holding fd to disk and
+ * waits; returns 0 or the errno. Since Linux 5.8 it reports write-back errors that happened
+ * after fd was opened, so open fd before writing what must reach the disk.
+ */
+export function syncFilesystem(fd: number): number {
+  return syncfsFn(fd) === 0 ? 0 : koffi.errno();
 }

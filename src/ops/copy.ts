@@ -78,7 +78,7 @@ export async function copyMailbox(
       throw new ReadOnlyMailbox(src.name, `can't ${options.mode} from ${src.name}: it cannot be changed (${source.format}); use copy or append`);
     }
     if (create) await refuseExisting(dst);
-    else dest = await openMailbox(dst, options.dryRun ? 'read' : 'write', ctx);
+    else dest = await openMailbox(inFormat(dst, options.format), options.dryRun ? 'read' : 'write', ctx);
     const destFormat = dest?.format ?? options.format ?? dst.createFormat ?? DEFAULT_CREATE_FORMAT;
     const destCaps = driverFor(destFormat).capabilities;
     if (options.strict) refuseLoss(source, destFormat, destCaps, keepKeywords, dst.name);
@@ -144,7 +144,7 @@ async function createAndAppend(source: Mailbox, dst: MailboxRef, ctx: StoreConte
   await createMailbox(dst, ctx, { format: plan.format, meta });
   let dest: Mailbox | undefined;
   try {
-    dest = await openMailbox(dst, 'write', ctx);
+    dest = await openMailbox(inFormat(dst, plan.format), 'write', ctx);
     const result = await dest.append(feed(source, plan), { keepUids: true, strict: plan.strict });
     const closing = dest;
     dest = undefined;
@@ -178,6 +178,14 @@ async function countMessages(box: Mailbox): Promise<number> {
   let n = 0;
   for await (const _ of box.messages()) n++;
   return n;
+}
+
+/**
+ * The destination with --format as the format of an empty file: mtx and tenex mailboxes are 0 bytes
+ * until their first message (as c-client makes them), so only the name can say what they are.
+ */
+function inFormat(dst: MailboxRef, format: FormatName | undefined): MailboxRef {
+  return format && dst.kind === 'local' ? { ...dst, createFormat: format } : dst;
 }
 
 async function refuseExisting(dst: MailboxRef): Promise<void> {

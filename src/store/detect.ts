@@ -1,10 +1,12 @@
 // What a local path holds, decided the way c-client decides it: directory
 // formats claim directories, flat formats claim files by their first bytes,
 // and whatever no driver claims is left to c-client's "dummy" rules.
-import { promises as fsp, type BigIntStats } from 'node:fs';
+import fs, { promises as fsp, type BigIntStats } from 'node:fs';
+import path from 'node:path';
 import { ioError } from '../errors.js';
-import { probeDrivers } from './registry.js';
-import type { Driver } from './types.js';
+import { mhRoot } from '../names/mh.js';
+import { driverFor, probeDrivers } from './registry.js';
+import type { Driver, LocalRef } from './types.js';
 
 export type Detected =
   | { readonly kind: 'missing' }
@@ -33,6 +35,28 @@ export async function detect(path: string): Promise<Detected> {
   const driver = await probeDrivers(path, 'file');
   await keepAccessTime(path, st);
   return driver ? { kind: 'mailbox', driver } : { kind: 'unknown-file' };
+}
+
+/**
+ * What a local name holds. MH folders are known by name, not by content (c-client's
+ * mh_isvalid): a #mh/ name's directory is an MH folder whatever it holds, and so is a
+ * directory inside the MH root that no directory format before mh claims.
+ */
+export async function detectRef(ref: LocalRef): Promise<Detected> {
+  const found = await detect(ref.path);
+  const isDirectory = found.kind === 'directory' || (found.kind === 'mailbox' && found.driver.kind === 'directory');
+  if (ref.mh) {
+    if (found.kind === 'missing') return found;
+    return isDirectory ? { kind: 'mailbox', driver: driverFor('mh') } : { kind: 'unknown-file' };
+  }
+  if (found.kind === 'directory' && insideMhRoot(ref)) return { kind: 'mailbox', driver: driverFor('mh') };
+  return found;
+}
+
+function insideMhRoot(ref: LocalRef): boolean {
+  if (!fs.existsSync(path.join(ref.home, '.mh_profile'))) return false;
+  const root = mhRoot(ref.home, ref.name);
+  return ref.path.startsWith(root + path.sep) && ref.path.length > root.length + 1;
 }
 
 /**

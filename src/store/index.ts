@@ -7,7 +7,7 @@ import {
   BadName, MailboxExists, MailboxNotFound, MailsmithError, NotAMailbox, NotSelectable, Unsupported, ioError,
 } from '../errors.js';
 import { resolveInbox } from './inbox.js';
-import { detect, type Detected } from './detect.js';
+import { detectRef, type Detected } from './detect.js';
 import { DEFAULT_CREATE_FORMAT, driverFor } from './registry.js';
 import type {
   FormatName, LocalRef, Mailbox, MailboxMeta, MailboxRef, OpenMode, StoreContext,
@@ -31,7 +31,7 @@ async function resolved(ref: MailboxRef): Promise<LocalRef> {
 /** What a local name holds: a mailbox in some format, a directory, nothing, ... */
 export async function inspect(ref: MailboxRef): Promise<{ ref: LocalRef; found: Detected }> {
   const r = await resolved(ref);
-  return { ref: r, found: await detect(r.path) };
+  return { ref: r, found: await detectRef(r) };
 }
 
 export async function openMailbox(ref: MailboxRef, mode: OpenMode, ctx: StoreContext): Promise<Mailbox> {

@@ -2,13 +2,18 @@
 // driver whose probe accepts a path owns it. A format comes from bytes, never
 // from a file name.
 import { mbxDriver } from '../drivers/mbx/index.js';
+import { mhDriver } from '../drivers/mh/index.js';
+import { mixDriver } from '../drivers/mix/index.js';
+import { mtxDriver } from '../drivers/mtx/index.js';
+import { mxDriver } from '../drivers/mx/index.js';
 import { phileDriver } from '../drivers/phile/index.js';
+import { tenexDriver } from '../drivers/tenex/index.js';
 import { unixDriver } from '../drivers/unix/index.js';
 import { Unsupported } from '../errors.js';
 import type { Driver, FormatName } from './types.js';
 
 /** Drivers in probe order: directory formats first, then flat files (mbx tenex mtx mmdf unix phile). */
-const DRIVERS: readonly Driver[] = [mbxDriver, unixDriver, phileDriver];
+const DRIVERS: readonly Driver[] = [mixDriver, mxDriver, mhDriver, mbxDriver, tenexDriver, mtxDriver, unixDriver, phileDriver];
 
 /** The format c-client gives a mailbox created without a #driver. prefix. */
 export const DEFAULT_CREATE_FORMAT: FormatName = 'unix';

@@ -71,6 +71,7 @@ export type LossKind =
   | 'flag'           // a system flag the destination cannot store
   | 'uid'            // a UID that could not be kept
   | 'bare-cr'        // a CR not followed by LF, which the format cannot store
+  | 'delimiter'      // mmdf: ^A bytes ending a line, which would read as the message delimiter
   | 'date-zone';     // the internal date's zone (kept as an instant only)
 
 export type ChangeKind =
@@ -166,8 +167,11 @@ export interface Driver {
   readonly capabilities: FormatCapabilities;
   /** Directory formats hold a directory; flat formats a file. */
   readonly kind: 'file' | 'directory';
-  /** c-client's validity test on an existing path; never looks at the name. */
-  probe(path: string): Promise<boolean>;
+  /**
+   * c-client's validity test on an existing path; never looks at the name. With a context, a
+   * driver may also accept what only a lenient read takes (ctx.lenient), or warn that it does not.
+   */
+  probe(path: string, ctx?: StoreContext): Promise<boolean>;
   /** Makes a new, empty mailbox; MailboxExists if the path is taken. */
   create(ref: LocalRef, ctx: StoreContext, options?: CreateOptions): Promise<void>;
   delete(ref: LocalRef, ctx: StoreContext): Promise<void>;

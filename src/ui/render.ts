@@ -25,6 +25,7 @@ const LOSS_TEXT: Record<LossKind, string> = {
   flag: 'flag dropped',
   uid: 'UIDs not kept',
   'bare-cr': 'bare CR characters removed (the format cannot store them)',
+  delimiter: '^A bytes at the end of a line removed (mmdf would read the line as a message delimiter)',
   'date-zone': 'time zone of internal dates not kept',
 };
 

@@ -5,10 +5,11 @@ process.env.TZ = 'UTC';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newScanState } from '../../../src/drivers/unix/header.js';
+import { newScanState } from '../../../src/drivers/berkeley/header.js';
+import { BerkeleyMessageRecord as UnixMessageRecord } from '../../../src/drivers/berkeley/record.js';
+import { scanMessages } from '../../../src/drivers/berkeley/scan.js';
+import { unixFraming } from '../../../src/drivers/unix/framing.js';
 import { unixDriver } from '../../../src/drivers/unix/index.js';
-import { scanMessages } from '../../../src/drivers/unix/parser.js';
-import { UnixMessageRecord } from '../../../src/drivers/unix/record.js';
 import { sharedDir } from '../../helpers/paths.js';
 import { PINNED, dump, localRef, readMailbox, tempDir, testContext } from './helpers.js';
 
@@ -78,8 +79,9 @@ describe('splitting (2.4)', () => {
       try {
         const out: [number, number, string][] = [];
         const state = newScanState();
-        const scan = scanMessages({
+        const scan = scanMessages(unixFraming, {
           fd, from: 0, to: fs.fstatSync(fd).size, name: 'x', state, now: PINNED, warn: () => {}, chunkSize,
+          mtime: PINNED, note: () => {}, lenient: false,
         });
         for await (const m of scan) {
           const r = new UnixMessageRecord({

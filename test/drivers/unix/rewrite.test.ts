@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unixDriver } from '../../../src/drivers/unix/index.js';
-import { rewriteBlock } from '../../../src/drivers/unix/status-block.js';
+import { rewriteBlock } from '../../../src/drivers/berkeley/status-block.js';
 import { ReadOnlyMailbox } from '../../../src/errors.js';
 import { FLAG_BITS } from '../../../src/mail/flags.js';
 import type { NewMessage } from '../../../src/store/types.js';

@@ -1,0 +1,101 @@
+// What an append writes for each message (formats-flat.md 5.4, 6): the header line
+// with the message's date, stored size and flags (no "old" bit: the message is
+// \Recent), then the bytes (tenex: without CR); and what the format could not keep.
+// Written through one large buffer; a text too large for it goes straight to the file.
+import { formatInternalDate, parseCClientDate } from '../../mail/dates.js';
+import { LossyCopy, Unsupported } from '../../errors.js';
+import { writeBehind } from '../../io/fd.js';
+import { flagsToBits } from '../../mail/flags.js';
+import type { AppendOptions, LossKind, NewMessage } from '../../store/types.js';
+import { formatHeaderLine } from './header-line.js';
+import { copyWithoutCr, withoutCr } from './lf-text.js';
+import type { Layout } from './layout.js';
+import { tuning } from './tuning.js';
+
+/** One message ready to write. */
+export interface Entry {
+  readonly line: string;
+  readonly text: Buffer;
+  /** Bytes the text takes in the file. */
+  readonly stored: number;
+}
+
+/** Turns messages into entries, counting what they lose; under strict, the first loss throws. */
+export class AppendPlan {
+  readonly losses = new Map<LossKind, Map<string, number>>();
+  private readonly keepUids: boolean;
+  private readonly strict: boolean;
+
+  constructor(private readonly layout: Layout, private readonly mailbox: string, options: AppendOptions) {
+    this.keepUids = options.keepUids ?? false;
+    this.strict = options.strict ?? false;
+  }
+
+  entryFor(msg: NewMessage): Entry {
+    if (msg.text.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message`);
+    const { length: stored, bareCr } = this.layout.lfText ? withoutCr(msg.text) : { length: msg.text.length, bareCr: false };
+    // c-client would write SIZE 0, which no reader accepts
+    if (stored === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message (it holds nothing but CR bytes)`);
+    // a date c-client cannot read back would make the whole file unreadable
+    if (!parseCClientDate(formatInternalDate(msg.internalDate), 0)) {
+      throw new Unsupported(`${this.mailbox}: Bad date in append: ${formatInternalDate(msg.internalDate)}`);
+    }
+    for (const name of new Set(msg.keywords)) {
+      this.lose('keyword', name, `the keyword ${name} (it has no keywords)`);
+    }
+    if (this.keepUids && msg.uid !== undefined) {
+      this.lose('uid', 'UIDs are message positions', `UID ${msg.uid} (its UIDs are message positions)`);
+    }
+    if (bareCr) this.lose('bare-cr', 'CR not followed by LF', 'a CR not followed by LF');
+    return { line: formatHeaderLine(this.layout, msg.internalDate, stored, flagsToBits(msg.flags)), text: msg.text, stored };
+  }
+
+  private lose(kind: LossKind, detail: string, what: string): void {
+    if (this.strict) throw new LossyCopy(`--strict: ${this.mailbox} (${this.layout.format}) cannot hold ${what}; nothing was written`);
+    let perDetail = this.losses.get(kind);
+    if (!perDetail) this.losses.set(kind, (perDetail = new Map()));
+    perDetail.set(detail, (perDetail.get(detail) ?? 0) + 1);
+  }
+}
+
+/** Appends entries at the end of the file through one large buffer. */
+export class AppendWriter {
+  private readonly buf: Buffer;
+  private used = 0;
+  /** File position of buf[0]. */
+  private pos: number;
+
+  constructor(private readonly fd: number, start: number, private readonly layout: Layout) {
+    this.buf = Buffer.allocUnsafe(tuning.chunkSize);
+    this.pos = start;
+  }
+
+  async add(e: Entry): Promise<void> {
+    const cap = this.buf.length;
+    if (this.used + e.line.length + e.stored > cap) await this.flush();
+    this.used += this.buf.write(e.line, this.used, 'latin1');
+    if (e.stored > cap - this.used) {
+      await this.flush();
+      const bytes = this.layout.lfText && e.stored !== e.text.length ? stripped(e) : e.text;
+      await writeBehind(this.fd, bytes, 0, bytes.length, this.pos);
+      this.pos += bytes.length;
+    } else if (this.layout.lfText) {
+      this.used += copyWithoutCr(e.text, this.buf, this.used);
+    } else {
+      this.used += e.text.copy(this.buf, this.used);
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    await writeBehind(this.fd, this.buf, 0, this.used, this.pos);
+    this.pos += this.used;
+    this.used = 0;
+  }
+}
+
+function stripped(e: Entry): Buffer {
+  const out = Buffer.allocUnsafe(e.stored);
+  copyWithoutCr(e.text, out, 0);
+  return out;
+}

@@ -1,0 +1,65 @@
+// Shared by the mh driver tests: a home with ~/.mh_profile, MH names resolved
+// as a command resolves them, a context with a pinned clock, and the golden
+// MH folders with the file times EXPECTED.json records.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { resolveName, type LocalRef } from '../../../src/names/index.js';
+import type { StoreContext } from '../../../src/store/types.js';
+import { recordingContext, type Recording } from '../../helpers/store.js';
+import { expectedFor, goldenDir } from '../mx/helpers.js';
+
+export { batch, collect, expectedFor, newMessage } from '../mx/helpers.js';
+
+/** The clock pinned to the UID validity EXPECTED.json shows for the golden MH folders (their time of open). */
+export const PINNED = new Date(1795527005 * 1000);
+
+export function context(overrides: Partial<StoreContext> = {}): Recording {
+  return recordingContext({ lockTimeoutMs: 2000, now: () => PINNED, ...overrides });
+}
+
+/** A fresh home whose ~/.mh_profile says `Path: Mail`; returns the home and the MH root. */
+export function mhHome(): { home: string; root: string } {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mh-test-'));
+  fs.writeFileSync(path.join(home, '.mh_profile'), 'Path: Mail\n');
+  const root = path.join(home, 'Mail');
+  fs.mkdirSync(root);
+  return { home, root };
+}
+
+/** A name as a command resolves it (#mh/NAME, #mhinbox, or a plain name). */
+export function mhRef(home: string, name: string, purpose: 'open' | 'create' = 'open'): LocalRef {
+  const ref = resolveName(name, { home, user: 'user', spoolDir: '/var/mail', restrict: false }, purpose);
+  if (ref.kind !== 'local') throw new Error(`not a local name: ${name}`);
+  return ref;
+}
+
+/**
+ * Copies a golden MH folder to ROOT/name, every message file with the mtime EXPECTED.json
+ * records and an atime `atimeOffset` seconds from it (later: c-client reads the message as \Seen).
+ */
+export function copyGoldenMh(name: string, root: string, atimeOffset: number): string {
+  const to = path.join(root, name);
+  fs.mkdirSync(to, { mode: 0o700 });
+  const mtimes = expectedFor(name).fileMtimes;
+  for (const entry of fs.readdirSync(path.join(goldenDir, name))) {
+    const file = path.join(to, entry);
+    fs.copyFileSync(path.join(goldenDir, name, entry), file);
+    fs.chmodSync(file, 0o600);
+    fs.utimesSync(file, mtimes[entry]! + atimeOffset, mtimes[entry]!);
+  }
+  return to;
+}
+
+/** Writes MH message files (LF text) with the given times. */
+export function writeMh(dir: string, files: Record<string, { text: string; mtime: number; atime?: number }>): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const [n, f] of Object.entries(files)) {
+    const file = path.join(dir, n);
+    fs.writeFileSync(file, Buffer.from(f.text, 'latin1'));
+    fs.utimesSync(file, f.atime ?? f.mtime + 60, f.mtime);
+  }
+}
+
+export const numbered = (dir: string): string[] =>
+  fs.readdirSync(dir).filter((e) => /^\d+$/.test(e)).sort((a, b) => Number(a) - Number(b));
