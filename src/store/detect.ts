@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ioError } from '../errors.js';
 import { mhRoot } from '../names/mh.js';
 import { driverFor, probeDrivers } from './registry.js';
-import type { Driver, LocalRef } from './types.js';
+import type { Driver, LocalRef, StoreContext } from './types.js';
 
 export type Detected =
   | { readonly kind: 'missing' }
@@ -18,7 +18,8 @@ export type Detected =
   | { readonly kind: 'unknown-file' }
   | { readonly kind: 'mailbox'; readonly driver: Driver };
 
-export async function detect(path: string): Promise<Detected> {
+/** ctx: the command's context, for a lenient read and for what probing has to say (Driver.probe). */
+export async function detect(path: string, ctx?: StoreContext): Promise<Detected> {
   let st: BigIntStats;
   try {
     st = await fsp.stat(path, { bigint: true });
@@ -32,7 +33,7 @@ export async function detect(path: string): Promise<Detected> {
     return driver ? { kind: 'mailbox', driver } : { kind: 'directory' };
   }
   if (st.size === 0n) return { kind: 'empty-file' };
-  const driver = await probeDrivers(path, 'file');
+  const driver = await probeDrivers(path, 'file', ctx);
   await keepAccessTime(path, st);
   return driver ? { kind: 'mailbox', driver } : { kind: 'unknown-file' };
 }
@@ -42,8 +43,8 @@ export async function detect(path: string): Promise<Detected> {
  * mh_isvalid): a #mh/ name's directory is an MH folder whatever it holds, and so is a
  * directory inside the MH root that no directory format before mh claims.
  */
-export async function detectRef(ref: LocalRef): Promise<Detected> {
-  const found = await detect(ref.path);
+export async function detectRef(ref: LocalRef, ctx?: StoreContext): Promise<Detected> {
+  const found = await detect(ref.path, ctx);
   const isDirectory = found.kind === 'directory' || (found.kind === 'mailbox' && found.driver.kind === 'directory');
   if (ref.mh) {
     if (found.kind === 'missing') return found;

@@ -28,14 +28,14 @@ async function resolved(ref: MailboxRef): Promise<LocalRef> {
   return l.isInbox && !l.inboxExplicit ? resolveInbox(l) : l;
 }
 
-/** What a local name holds: a mailbox in some format, a directory, nothing, ... */
-export async function inspect(ref: MailboxRef): Promise<{ ref: LocalRef; found: Detected }> {
+/** What a local name holds: a mailbox in some format, a directory, nothing, ... (ctx: see Driver.probe) */
+export async function inspect(ref: MailboxRef, ctx?: StoreContext): Promise<{ ref: LocalRef; found: Detected }> {
   const r = await resolved(ref);
-  return { ref: r, found: await detectRef(r) };
+  return { ref: r, found: await detectRef(r, ctx) };
 }
 
 export async function openMailbox(ref: MailboxRef, mode: OpenMode, ctx: StoreContext): Promise<Mailbox> {
-  const { ref: r, found } = await inspect(ref);
+  const { ref: r, found } = await inspect(ref, ctx);
   switch (found.kind) {
     case 'missing':
       throw new MailboxNotFound(r.name);
@@ -78,7 +78,7 @@ export async function createMailbox(
 }
 
 export async function deleteMailbox(ref: MailboxRef, ctx: StoreContext): Promise<void> {
-  const { ref: r, found } = await inspect(ref);
+  const { ref: r, found } = await inspect(ref, ctx);
   if (r.isInbox) throw new BadName(`can't delete INBOX`);
   switch (found.kind) {
     case 'missing':
@@ -95,7 +95,7 @@ export async function deleteMailbox(ref: MailboxRef, ctx: StoreContext): Promise
 }
 
 export async function renameMailbox(from: MailboxRef, to: MailboxRef, ctx: StoreContext): Promise<void> {
-  const { ref: src, found } = await inspect(from);
+  const { ref: src, found } = await inspect(from, ctx);
   const dst = local(to);
   if (dst.isInbox) throw new BadName(`can't rename to INBOX`);
   if (found.kind === 'missing') throw new MailboxNotFound(src.name);

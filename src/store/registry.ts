@@ -1,19 +1,21 @@
 // The driver table, in c-client's probe order (formats-flat.md 1.1): the first
 // driver whose probe accepts a path owns it. A format comes from bytes, never
 // from a file name.
+import { maildirDriver } from '../drivers/maildir/index.js';
 import { mbxDriver } from '../drivers/mbx/index.js';
 import { mhDriver } from '../drivers/mh/index.js';
 import { mixDriver } from '../drivers/mix/index.js';
+import { mmdfDriver } from '../drivers/mmdf/index.js';
 import { mtxDriver } from '../drivers/mtx/index.js';
 import { mxDriver } from '../drivers/mx/index.js';
 import { phileDriver } from '../drivers/phile/index.js';
 import { tenexDriver } from '../drivers/tenex/index.js';
 import { unixDriver } from '../drivers/unix/index.js';
 import { Unsupported } from '../errors.js';
-import type { Driver, FormatName } from './types.js';
+import type { Driver, FormatName, StoreContext } from './types.js';
 
 /** Drivers in probe order: directory formats first, then flat files (mbx tenex mtx mmdf unix phile). */
-const DRIVERS: readonly Driver[] = [mixDriver, mxDriver, mhDriver, mbxDriver, tenexDriver, mtxDriver, unixDriver, phileDriver];
+const DRIVERS: readonly Driver[] = [mixDriver, mxDriver, mhDriver, maildirDriver, mbxDriver, tenexDriver, mtxDriver, mmdfDriver, unixDriver, phileDriver];
 
 /** The format c-client gives a mailbox created without a #driver. prefix. */
 export const DEFAULT_CREATE_FORMAT: FormatName = 'unix';
@@ -33,10 +35,10 @@ export function driverFor(format: FormatName): Driver {
   return driver;
 }
 
-/** The first driver of the given kind whose probe accepts the path. */
-export async function probeDrivers(path: string, kind: Driver['kind']): Promise<Driver | undefined> {
+/** The first driver of the given kind whose probe accepts the path (ctx: see Driver.probe). */
+export async function probeDrivers(path: string, kind: Driver['kind'], ctx?: StoreContext): Promise<Driver | undefined> {
   for (const driver of DRIVERS) {
-    if (driver.kind === kind && (await driver.probe(path))) return driver;
+    if (driver.kind === kind && (await driver.probe(path, ctx))) return driver;
   }
   return undefined;
 }

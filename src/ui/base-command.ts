@@ -46,6 +46,13 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description: 'Seconds to wait for a mailbox another program has locked before giving up.',
       default: 10, min: 0, helpGroup: 'SAFETY',
     }),
+    lenient: Flags.boolean({
+      description: 'Read mbox files other programs wrote the way they meant them, where c-client (and mailsmith ' +
+        'by default) would not: "From " lines c-client rejects (Thunderbird, webmail exports), mboxrd ">>From" ' +
+        'quoting, and Content-Length where it matches the file. Without it mailsmith reads them as mailutil does ' +
+        'and warns where that loses their structure.',
+      helpGroup: 'READING',
+    }),
   };
 
   protected flags!: BaseFlags<T>;
@@ -73,6 +80,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         if (this.flags.verbose && !this.flags.json) process.stderr.write(`[${text}]\n`);
       },
       lockTimeoutMs: this.flags['lock-timeout'] * 1000,
+      lenient: this.flags.lenient,
     });
   }
 

@@ -15,7 +15,7 @@
 import type { BatchWriter } from './file-io.js';
 import { startsWithFrom } from './from-line.js';
 import { headerNameEnd, isMetadataName } from './header.js';
-import { withoutCr } from './text.js';
+import { hasBareCr, withoutCr } from './text.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -197,9 +197,4 @@ class Converter {
     this.o += end - this.i;
     this.i = end;
   }
-}
-
-function hasBareCr(raw: Buffer): boolean {
-  for (let cr = raw.indexOf(CR); cr >= 0; cr = raw.indexOf(CR, cr + 1)) if (raw[cr + 1] !== LF) return true;
-  return false;
 }

@@ -33,6 +33,12 @@ export function withoutCr(buf: Buffer): Buffer {
   return out.subarray(0, o);
 }
 
+/** True when buf has a CR that is not followed by a LF. */
+export function hasBareCr(buf: Buffer): boolean {
+  for (let cr = buf.indexOf(CR); cr >= 0; cr = buf.indexOf(CR, cr + 1)) if (buf[cr + 1] !== LF) return true;
+  return false;
+}
+
 /**
  * The header without every header line (with its continuation lines) named like
  * a metadata header in any letter case, and without CRs, as c-client's

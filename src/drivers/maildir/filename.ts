@@ -2,7 +2,7 @@
 // 6.4): <unique>[,S=<size>][,W=<vsize>][:2,<flags>[,<extra>]]. The "base" (up to
 // the first ':') names the message for good; the info after the last ':'
 // changes with every flag change.
-import type { SystemFlag } from '../../mail/flags.js';
+import { sortFlags, type SystemFlag } from '../../mail/flags.js';
 
 /** The letters of the five system flags, in the order Dovecot writes them (ASCII). */
 const FLAG_LETTERS: readonly (readonly [string, SystemFlag])[] = [
@@ -54,7 +54,7 @@ export function infoOf(name: string): Info {
     else others += ch;
   }
   return {
-    flags: FLAG_LETTERS.filter(([, f]) => found.has(f)).map(([, f]) => f),
+    flags: sortFlags(found),
     keywordMask: keywordMask >>> 0,
     others,
     extra: comma < 0 ? '' : rest.slice(comma),

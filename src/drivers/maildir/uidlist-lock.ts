@@ -45,7 +45,7 @@ export class UidlistLock {
       throw ioError(e, `can't create ${file}`);
     }
     try {
-      fs.writeSync(fd, `${process.pid}:${os.hostname()}`);
+      fs.writeSync(fd, holderText());
       const st = fs.fstatSync(fd);
       return new UidlistLock(file, st.dev, st.ino, warn);
     } catch (e) {
@@ -99,7 +99,8 @@ export class UidlistLock {
     this.released = true;
     try {
       const st = fs.lstatSync(this.file);
-      if (st.dev !== this.dev || st.ino !== this.ino) {
+      // an inode number can come back at once for a new file: what it holds must be ours too
+      if (st.dev !== this.dev || st.ino !== this.ino || fs.readFileSync(this.file, 'utf8') !== holderText()) {
         this.warn(`${this.file} was overridden by another process while mailsmith held it`);
         return;
       }
@@ -113,6 +114,10 @@ export class UidlistLock {
     }
   }
 
+}
+
+function holderText(): string {
+  return `${process.pid}:${os.hostname()}`;
 }
 
 /** Why the present lock may be overridden, or undefined while its holder may still be at work. */

@@ -144,8 +144,11 @@ export function parseRecord(line: string, version: number, previousUid: number):
     if (i >= rest.length) return `Invalid extended fields: ${rest.slice(i)}`;
     ext = fields.join(' ');
   }
-  const base = rest.slice(i);
-  if (base.includes('/')) return `Broken filename: ${base}`;
+  const name = rest.slice(i);
+  if (name.includes('/')) return `Broken filename: ${name}`;
+  // the key is the name without its info (a version 1 file may hold whole names)
+  const colon = name.indexOf(':');
+  const base = colon < 0 ? name : name.slice(0, colon);
   return { uid, ext, base };
 }
 

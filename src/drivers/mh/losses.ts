@@ -23,7 +23,7 @@ export class MhLosses {
     }
     if (msg.internalDate.zone !== 0) {
       const zone = formatInternalDate(msg.internalDate).slice(-5);
-      this.lose('date-zone', zone, `${this.mailbox} can't keep the zone ${zone} of an internal date: MH keeps the time in UTC only`);
+      this.lose('date-zone', 'zone other than +0000', `${this.mailbox} can't keep the zone ${zone} of an internal date: MH keeps the time in UTC only`);
     }
   }
 

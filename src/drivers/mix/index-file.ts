@@ -2,6 +2,7 @@
 // message, `:uid:date:size:file:pos:hoff:hsiz:`, checked field by field as
 // c-client's mix_parse checks them, with its texts.
 import { promises as fsp } from 'node:fs';
+import { fstat } from '../../io/fd.js';
 import { formatIndexDate, parseIndexDate } from './dates.js';
 import { MixDamage } from './damage.js';
 import { dataFilePath, INDEX_FILE } from './names.js';
@@ -50,7 +51,8 @@ export async function readIndex(fd: number, ctx: IndexContext): Promise<IndexCon
   if (seq === undefined || seq < ctx.previousSeq) {
     throw new MixDamage(INDEX_FILE, 0, 'Error in mix index file sequence record');
   }
-  const table = new MessageTable();
+  // one record is 77 bytes: room for all of them at once, without growing
+  const table = new MessageTable(Math.floor(Number((await fstat(fd)).size) / 77) + 1);
   let uidLast = ctx.uidLast;
   const fileSizes = new Map<number, number>();
   let curFile = -1;

@@ -113,6 +113,7 @@ export class MixMailbox implements Mailbox {
 
   async *messages(): AsyncGenerator<MessageRecord> {
     const state = await this.pass(READ, async (s) => s);
+    this.state = state;
     const { table } = state;
     const names = keywordNames(state.meta.keywords);
     const layout = this.layout;
@@ -220,7 +221,8 @@ export class MixMailbox implements Mailbox {
       const removeKw = this.keywordMask(change.remove?.keywords ?? [], keywords, false);
       const addBits = flagsToBits(change.add?.flags ?? []);
       const removeBits = flagsToBits(change.remove?.flags ?? []);
-      const { table } = state;
+      // a copy: the state may be a listing's, and stays as it is if the write fails
+      const table = state.table.clone();
       let changed = false;
       for (const uid of new Set(uids)) {
         const i = table.find(uid);
@@ -241,7 +243,9 @@ export class MixMailbox implements Mailbox {
       if (!changes.meta && !changes.status) return;
       await reserve(fds, changes);
       await commit(fds, changes);
-      this.state = { ...state, meta: changes.meta ?? state.meta, metaRepair: false, statusSeq: changed ? seq : state.statusSeq };
+      this.state = {
+        ...state, meta: changes.meta ?? state.meta, metaRepair: false, statusSeq: changed ? seq : state.statusSeq, table,
+      };
       this.noteWritten(changes);
     });
   }
@@ -282,7 +286,8 @@ export class MixMailbox implements Mailbox {
     const now = this.ctx.now();
     let count = 0;
     for (let i = 0; i < state.table.count; i++) if (doomed(i)) count++;
-    const survivors: MessageTable = count > 0 ? state.table.filter((i) => !doomed(i)) : state.table;
+    // a new table: reclaiming space moves the survivors, and the state stays as it is if the write fails
+    const survivors: MessageTable = state.table.filter((i) => !doomed(i));
     const metaFd = this.openMetaFd();
     const exclusive = this.listings === 0 && tryExclusiveMeta(metaFd, this.ref.name);
     let reclaim: Burp | undefined;
@@ -329,7 +334,7 @@ export class MixMailbox implements Mailbox {
   }
 
   private pass<T>(modes: LockModes, fn: (state: MixState, fds: Descriptors) => Promise<T>): Promise<T> {
-    return pass(this.ref, this.openMetaFd(), modes, this.seen, (t) => this.warnOnce(t), this.ctx.lockTimeoutMs, fn);
+    return pass(this.ref, this.openMetaFd(), modes, this.seen, (t) => this.warnOnce(t), this.ctx.lockTimeoutMs, fn, this.state);
   }
 
   /** Our own writes carry the sequences the next pass must not find smaller. */
@@ -383,7 +388,7 @@ export class MixMailbox implements Mailbox {
 /** Locks .mixindex then .mixstatus, reads the three files, runs fn, unlocks; damage becomes CorruptMailbox. */
 async function pass<T>(
   ref: LocalRef, metaFd: number, modes: LockModes, seen: Seen, warn: (t: string) => void, timeoutMs: number,
-  fn: (state: MixState, fds: Descriptors) => Promise<T>,
+  fn: (state: MixState, fds: Descriptors) => Promise<T>, cached?: MixState,
 ): Promise<T> {
   const dir = ref.path;
   try {
@@ -392,7 +397,7 @@ async function pass<T>(
       const status = await openLocked(dir, STATUS_FILE, modes.status, ref.name, timeoutMs);
       try {
         const fds: Descriptors = { meta: metaFd, index, status };
-        return await fn(await loadState(dir, fds, seen, warn), fds);
+        return await fn(await loadState(dir, fds, seen, warn, cached), fds);
       } finally {
         closeLocked(status);
       }

@@ -24,12 +24,9 @@ const ULONG_MAX = 2 ** 64 - 1;
 export function strtoulHex(s: string, from: number): { value: number; end: number } {
   let i = from;
   if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && isHexCode(s.charCodeAt(i + 2))) i += 2;
-  let value = 0;
-  while (isHexCode(s.charCodeAt(i))) {
-    value = value * 16 + parseInt(s[i]!, 16);
-    i++;
-  }
-  return { value: Math.min(value, ULONG_MAX), end: i };
+  const start = i;
+  while (isHexCode(s.charCodeAt(i))) i++;
+  return { value: i === start ? 0 : Math.min(parseInt(s.slice(start, i), 16), ULONG_MAX), end: i };
 }
 
 /** c-client's mix_modseq: the clock, or one more than the old value if the clock has not passed it. */

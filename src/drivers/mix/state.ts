@@ -4,10 +4,11 @@
 // pass that changed something.
 import { readFully, fstat } from '../../io/fd.js';
 import type { MixDamage } from './damage.js';
-import { indexRecord, readIndex } from './index-file.js';
+import { indexRecord, readIndex, readSequence } from './index-file.js';
 import { parseMeta, serializeMeta, type MixMeta } from './meta.js';
 import { hex8 } from './numbers.js';
 import { extendTo, linesLength, rewriteFile, shrinkTo } from './persist.js';
+import { RecordReader } from './records.js';
 import { readStatus, statusRecord } from './status-file.js';
 import type { MessageTable } from './table.js';
 
@@ -37,11 +38,22 @@ export interface Descriptors {
   readonly status: number;
 }
 
-export async function loadState(dir: string, fds: Descriptors, seen: Seen, warn: (text: string) => void): Promise<MixState> {
+/**
+ * Reads the three files. As c-client does, the index and status are read again only when their
+ * sequence (or .mixmeta's) differs from the one `cached` was read or written with: every
+ * rewrite carries a new one.
+ */
+export async function loadState(
+  dir: string, fds: Descriptors, seen: Seen, warn: (text: string) => void, cached?: MixState,
+): Promise<MixState> {
   const size = Number((await fstat(fds.meta)).size);
   const bytes = Buffer.alloc(size);
   await readFully(fds.meta, bytes, 0, size, 0);
   const meta = parseMeta(bytes, { previousSeq: seen.metaSeq, knownKeywords: seen.keywords, warn });
+  if (cached && !cached.statusDamage && cached.meta.seq === meta.seq
+    && (await peekSequence(fds.index)) === cached.indexSeq && (await peekSequence(fds.status)) === cached.statusSeq) {
+    return cached;
+  }
   const index = await readIndex(fds.index, { dir, previousSeq: seen.indexSeq, uidLast: meta.uidLast, warn });
   const status = await readStatus(fds.status, index.table, { previousSeq: seen.statusSeq, warn });
   seen.metaSeq = meta.seq;
@@ -56,6 +68,10 @@ export async function loadState(dir: string, fds: Descriptors, seen: Seen, warn:
     table: index.table,
     ...(status.damage ? { statusDamage: status.damage } : {}),
   };
+}
+
+async function peekSequence(fd: number): Promise<number | undefined> {
+  return readSequence(new RecordReader(fd, '', () => {}, 0));
 }
 
 /** New contents for some of the three files. */

@@ -10,6 +10,9 @@ import { freeSlot, keywordBit } from './keywords.js';
 import { MAX_KEYWORDS, type MxState } from './mxindex.js';
 import { MAX_UID } from './names.js';
 
+/** One detail for every zone, so that the loss is reported once. */
+const ZONE_LOST = 'zone other than +0000';
+
 export interface PlannedMessage {
   readonly uid: number;
   readonly keywords: number;
@@ -38,7 +41,7 @@ export class AppendPlan {
     if (msg.text.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message`);
     if (msg.internalDate.zone !== 0) {
       const zone = formatInternalDate(msg.internalDate).slice(-5);
-      this.lose('date-zone', zone, `${this.mailbox} can't keep the zone ${zone} of an internal date: mx keeps the time in UTC only`);
+      this.lose('date-zone', ZONE_LOST, `${this.mailbox} can't keep the zone ${zone} of an internal date: mx keeps the time in UTC only`);
     }
     const keywords = this.keywordMask(msg.keywords);
     const uid = this.uidFor(msg);

@@ -31,7 +31,8 @@ export class AppendPlan {
     this.strict = options.strict ?? false;
   }
 
-  entryFor(msg: NewMessage): Entry {
+  /** `position`: where the message lands (1-based), which is its UID in every later session. */
+  entryFor(msg: NewMessage, position: number): Entry {
     if (msg.text.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message`);
     const { length: stored, bareCr } = this.layout.lfText ? withoutCr(msg.text) : { length: msg.text.length, bareCr: false };
     // c-client would write SIZE 0, which no reader accepts
@@ -43,7 +44,8 @@ export class AppendPlan {
     for (const name of new Set(msg.keywords)) {
       this.lose('keyword', name, `the keyword ${name} (it has no keywords)`);
     }
-    if (this.keepUids && msg.uid !== undefined) {
+    // a UID that is the message's position anyway (a copy from mtx or tenex) is kept as well as it can be
+    if (this.keepUids && msg.uid !== undefined && msg.uid !== position) {
       this.lose('uid', 'UIDs are message positions', `UID ${msg.uid} (its UIDs are message positions)`);
     }
     if (bareCr) this.lose('bare-cr', 'CR not followed by LF', 'a CR not followed by LF');

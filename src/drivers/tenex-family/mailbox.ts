@@ -161,6 +161,8 @@ export class FamilyMailbox implements Mailbox {
     const fd = this.writableFd();
     const name = this.ref.name;
     return withTmpLock(fd, name, 'exclusive', this.ctx.lockTimeoutMs, async () => {
+      // where the new messages land tells which UIDs they keep (the file is indexed up to its end)
+      if (options.keepUids) await this.parseLocked();
       const before = await fstat(fd);
       const oldSize = Number(before.size);
       const plan = new AppendPlan(this.layout, name, options);
@@ -168,7 +170,7 @@ export class FamilyMailbox implements Mailbox {
       let appended = 0;
       try {
         for await (const msg of batch) {
-          await writer.add(plan.entryFor(msg));
+          await writer.add(plan.entryFor(msg, this.index.count + appended + 1));
           appended++;
           options.onMessage?.(appended);
         }

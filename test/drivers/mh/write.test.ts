@@ -67,7 +67,7 @@ describe('append', () => {
       flag: { '\\Seen': 2, '\\Flagged': 1 },
       keyword: { work: 2, Junk: 1 },
       uid: { 'mh keeps no UIDs': 2 },
-      'date-zone': { '+0530': 1 },
+      'date-zone': { 'zone other than +0000': 1 },
       'bare-cr': { 'bare CR': 1 },
     });
     expect(numbered(path.join(root, 'box'))).toEqual(['1', '2']);

@@ -169,3 +169,20 @@ describe('what the reader accepts (formats-dir.md 2.5, 2.6, 10.1)', () => {
     }
   });
 });
+
+describe('a session and other processes', () => {
+  it('reads the index and status again only when another process has rewritten them (a new sequence)', async () => {
+    const { home } = await sampleBox();
+    const mine = await mixDriver.open(ref(home, 'box'), 'write', context().ctx);
+    expect((await collect(mine.messages())).map((m) => m.flags.length)).toEqual([3, 2, 0, 1]);
+    const other = await mixDriver.open(ref(home, 'box'), 'write', context().ctx);
+    await other.store([3], { add: { flags: ['\\Flagged'], keywords: ['fresh'] } });
+    await other.append(batch([SAMPLE[0]!]));
+    await other.close();
+    const seen = await collect(mine.messages());
+    expect(seen.map((m) => [m.uid, m.flags.length])).toEqual([[1, 3], [2, 2], [3, 1], [4, 1], [5, 3]]);
+    expect(seen[2]!.keywords).toEqual(['fresh']);
+    expect(mine.meta.keywords).toEqual([...SAMPLE_KEYWORDS, 'fresh']);
+    await mine.close();
+  });
+});

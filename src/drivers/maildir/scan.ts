@@ -1,0 +1,144 @@
+// What a Maildir folder holds right now: the files of new/ and cur/ joined
+// with dovecot-uidlist by base name, in UID order. Files the uidlist does not
+// list get the UIDs Dovecot's next sync would give them (in its order, from
+// its next UID), in memory only.
+import fs from 'node:fs';
+import path from 'node:path';
+import { baseOf, dovecotOrder, infoOf, KEYWORD_LETTERS } from './filename.js';
+import { KeywordTable, readKeywords } from './keywords.js';
+import { readUidlist, type UidlistDamage, type UidlistHeader } from './uidlist.js';
+
+/** The messages of a folder in UID order: parallel arrays, as a folder can hold 100,000 files. */
+export class MessageIndex {
+  readonly uids: number[] = [];
+  readonly bases: string[] = [];
+  /** The current file name (base plus info). */
+  readonly names: string[] = [];
+  /** 1: the file is in new/ (\Recent); 0: in cur/. */
+  readonly inNew: number[] = [];
+  /** 1: dovecot-uidlist lists the UID; 0: numbered in memory only. */
+  readonly listed: number[] = [];
+
+  get count(): number {
+    return this.uids.length;
+  }
+
+  push(uid: number, base: string, name: string, inNew: boolean, listed: boolean): void {
+    this.uids.push(uid);
+    this.bases.push(base);
+    this.names.push(name);
+    this.inNew.push(inNew ? 1 : 0);
+    this.listed.push(listed ? 1 : 0);
+  }
+
+  /** Position of a UID (binary search), or -1. */
+  find(uid: number): number {
+    let lo = 0;
+    let hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const u = this.uids[mid]!;
+      if (u === uid) return mid;
+      if (u < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  path(dir: string, i: number): string {
+    return path.join(dir, this.inNew[i] ? 'new' : 'cur', this.names[i]!);
+  }
+}
+
+export interface FolderState {
+  /** The uidlist's header; undefined when there is none (or it is unusable). */
+  readonly header?: UidlistHeader;
+  readonly damage?: UidlistDamage;
+  /** The uidlist ends inside a line. */
+  readonly partial: boolean;
+  readonly highestListed: number;
+  /** The UID the next new message gets (after the in-memory numbering). */
+  readonly nextUid: number;
+  readonly index: MessageIndex;
+  readonly keywords: KeywordTable;
+  /** mtime (whole seconds) of dovecot-keywords, 0 when missing. */
+  readonly keywordsMtime: number;
+  /** Letters used in names that dovecot-keywords does not name (now named unknown-N in memory). */
+  readonly unnamedLetters: boolean;
+}
+
+interface FileEntry {
+  readonly name: string;
+  readonly inNew: boolean;
+}
+
+/**
+ * Lists new/ (first, as Dovecot scans it) and cur/: every entry that is not a directory and
+ * does not start with '.', by base. A base found twice keeps its first file; the other is
+ * named in a warning.
+ */
+export function listFiles(dir: string, warn: (text: string) => void): { files: Map<string, FileEntry>; letters: number } {
+  const files = new Map<string, FileEntry>();
+  let letters = 0;
+  for (const sub of ['new', 'cur'] as const) {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
+      const name = entry.name;
+      if (name.startsWith('.') || entry.isDirectory()) continue;
+      const base = baseOf(name);
+      const seen = files.get(base);
+      if (seen) {
+        warn(`${dir}: two files for one message, ${seen.inNew ? 'new' : 'cur'}/${seen.name} and ${sub}/${name}: reading the first`);
+        continue;
+      }
+      files.set(base, { name, inNew: sub === 'new' });
+      if (name.length > base.length) letters |= infoOf(name).keywordMask;
+    }
+  }
+  return { files, letters: letters >>> 0 };
+}
+
+/** Reads the folder: uidlist (stopping at damage, which the caller reports), keywords and both directories. */
+export function scanFolder(dir: string, warn: (text: string) => void): FolderState {
+  const { files, letters } = listFiles(dir, warn);
+  const index = new MessageIndex();
+  const summary = readUidlist(dir, (r) => {
+    const file = files.get(r.base);
+    if (!file) return; // expunged: Dovecot drops the line when it next rewrites the file
+    files.delete(r.base);
+    index.push(r.uid, r.base, file.name, file.inNew, true);
+  });
+  let nextUid = Math.max(summary.header?.nextUid ?? 1, summary.highestUid + 1);
+  const unlisted = [...files.values()].sort((a, b) => dovecotOrder(a.name, b.name));
+  for (const f of unlisted) index.push(nextUid++, baseOf(f.name), f.name, f.inNew, false);
+  const { table, mtime } = readKeywords(dir);
+  let unnamedLetters = false;
+  for (let i = 0; i < KEYWORD_LETTERS; i++) {
+    if ((letters & (1 << i)) !== 0 && table.nameUnknown(i)) unnamedLetters = true;
+  }
+  return {
+    ...(summary.header ? { header: summary.header } : {}),
+    ...(summary.damage ? { damage: summary.damage } : {}),
+    partial: summary.partial,
+    highestListed: summary.highestUid,
+    nextUid,
+    index,
+    keywords: table,
+    keywordsMtime: mtime,
+    unnamedLetters,
+  };
+}
+
+/** The current file of a message whose name changed since the folder was read (new/ first). */
+export function locate(dir: string, base: string): FileEntry | undefined {
+  for (const sub of ['new', 'cur'] as const) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(path.join(dir, sub));
+    } catch {
+      continue;
+    }
+    const name = names.find((n) => n === base || n.startsWith(`${base}:`));
+    if (name) return { name, inNew: sub === 'new' };
+  }
+  return undefined;
+}
