@@ -1,6 +1,7 @@
 // A real Dovecot for the Maildir interop tests: one private instance per test
 // file (../shared/testing/dovecot), doveadm against it, and what Dovecot
 // reports about a mailbox in the shape the other interop tests compare.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,6 +77,11 @@ export class Dovecot {
     return r.stdout;
   }
 
+  /** doveadm -c CONF ARGS started in the background, reading `input`; resolves with its exit status. */
+  doveadmInBackground(args: readonly string[], input: Buffer): Promise<number | null> {
+    return runWithInput(DOVEADM, ['-c', this.info.configPath, ...args], input).then((r) => r.status);
+  }
+
   /** doveadm save of one message (its bytes as they are) into a mailbox. */
   async save(user: string, mailbox: string, message: Buffer): Promise<void> {
     await this.doveadm(['save', '-u', user, '-m', mailbox], message);
@@ -112,8 +118,7 @@ export class Dovecot {
   }
 }
 
-async function runWithInput(file: string, args: readonly string[], input: Buffer): Promise<RunResult> {
-  const { spawn } = await import('node:child_process');
+function runWithInput(file: string, args: readonly string[], input: Buffer): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
     const out: Buffer[] = [];

@@ -8,13 +8,16 @@
 // after flag changes and expunges by either side: mailsmith's store and
 // expunge (which reclaims space its own way), mailutil's prune (which burps
 // what mailsmith wrote), a mailutil append into it, and `mailsmith copy` into
-// and out of mix.
+// and out of mix; and random hostile messages (NUL, bare CR, 8-bit, no final
+// line end) come back from mix byte for byte, in c-client and in mailsmith.
+import fc from 'fast-check';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatCtime, formatCtimeWithZone, formatInternalDate, type MailDate } from '../../src/mail/dates.js';
 import type { SystemFlag } from '../../src/mail/flags.js';
 import type { NewMessage } from '../../src/store/types.js';
+import { KEYWORD_POOL, mailDate, messageText, systemFlags } from './arbitraries.js';
 import { OracleHome, sharedSetup } from './oracle.js';
 import { diffDumps, type DumpMessage, type MailboxDump } from './dump.js';
 import { goldenDir, goldenDiffs, loadExpected } from './golden.js';
@@ -248,4 +251,40 @@ describe('mailsmith writes mix, c-client reads', () => {
     await home.mailutilOk('copy', '-kw', 'c-mix', '#driver.unix/from-theirs');
     expect(diffDumps(await home.ccdump('from-ours'), await home.ccdump('from-theirs'), { uids: false })).toEqual([]);
   });
+});
+
+describe('random messages into mix', () => {
+  const setup = sharedSetup('mix-random', async () => ({}));
+  afterAll(() => setup.dispose());
+  let serial = 0;
+
+  const mailboxArb = fc
+    .record({ uidValidity: fc.integer({ min: 1, max: 0xffffffff }), uidLast: fc.integer({ min: 0, max: 1000 }), keywords: fc.subarray(KEYWORD_POOL) })
+    .chain((meta) => fc.record({
+      meta: fc.constant(meta),
+      messages: fc.array(fc.record({
+        text: messageText, internalDate: mailDate, flags: systemFlags, keywords: fc.subarray(meta.keywords), uidGap: fc.integer({ min: 1, max: 40 }),
+      }), { minLength: 1, maxLength: 4 }),
+    }));
+
+  it('mailsmith writes them; c-client and mailsmith read every byte, date, flag, keyword and UID back, also after an expunge', async () => {
+    const { home } = await setup.get();
+    await fc.assert(fc.asyncProperty(mailboxArb, async ({ meta, messages }) => {
+      let uid = meta.uidLast;
+      const written: NewMessage[] = messages.map(({ uidGap, ...m }) => ({ ...m, uid: (uid += uidGap) }));
+      const name = `random-${++serial}`;
+      await writeWithMailsmith(home.dir, name, 'mix', meta, written);
+      const expected: MailboxDump = {
+        meta: { uidValidity: meta.uidValidity, uidLast: uid, keywords: meta.keywords },
+        messages: written.map((m) => ({
+          uid: m.uid!, internalDate: formatInternalDate(m.internalDate), flags: m.flags, keywords: m.keywords, size: m.text.length, text: m.text,
+        })),
+      };
+      expect(diffDumps(await home.ccdump(name), expected), 'c-client reading').toEqual([]);
+      expect(diffDumps(await readWithMailsmith(home.dir, name), expected), 'mailsmith reading').toEqual([]);
+      await changeWithMailsmith(home.dir, name, (mb) => mb.expunge());
+      const left = withMessages(expected, expected.messages.filter((m) => !m.flags.includes('\\Deleted')));
+      expect(diffDumps(await home.ccdump(name), left), 'c-client reading after the expunge').toEqual([]);
+    }), { numRuns: 15, interruptAfterTimeLimit: 40_000, markInterruptAsFailure: true });
+  }, 90_000);
 });

@@ -78,7 +78,7 @@ export async function burp(
     const name = dataFileName(file);
     const p = dataFilePath(dir, file);
     if (set.length === 0) {
-      later.push(() => removeEmpty(p, name, file === current, warn));
+      if (file !== current || (await fsp.stat(p)).size > 0) later.push(() => removeEmpty(p, name, file === current, warn));
       continue;
     }
     const size = (await fsp.stat(p)).size;

@@ -41,7 +41,6 @@ export async function openAppendFile(
   if (curEnd <= size && (size === 0 || size + need <= ROLL_SIZE)) return { fd, path: p, file: current, start: size, created: !existed };
   if (curEnd > size) warn(`short mix message file ${hex8(current)} (${curEnd} > ${size}), rolling`);
   fs.closeSync(fd);
-  if (!existed) fs.rmSync(p, { force: true });
   const mode = Number(st.mode) & 0o7777;
   let file = current;
   let next: string;

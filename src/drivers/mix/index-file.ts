@@ -67,6 +67,8 @@ export async function readIndex(fd: number, ctx: IndexContext): Promise<IndexCon
       uidLast = m.uid;
     }
     const prev = table.lastUid();
+    // c-client takes a first reading's records in any order and only checks the order on
+    // later readings; mailsmith finds messages by UID, so it needs them ascending every time
     if (table.count > 0 && m.uid <= prev) {
       throw new MixDamage(INDEX_FILE, r.offset, `mix index UID mismatch (${m.uid.toString(16)} < ${prev.toString(16)})`);
     }

@@ -1,7 +1,8 @@
 // An open mix mailbox (formats-dir.md 2; locking.md 7). The session holds a
 // shared flock on .mixmeta from open to close, as every c-client stream does,
 // so nobody can move the data under it; each operation is one c-client-style
-// pass: lock .mixindex and .mixstatus, read all three files, change, rewrite
+// pass: lock .mixindex and .mixstatus, read the three files (the index and
+// status again only if another process has rewritten them), change, rewrite
 // in place, unlock.
 //
 // \Recent: mix keeps it as the "old" bit of .mixstatus, which c-client's first
@@ -14,7 +15,9 @@ import path from 'node:path';
 import { MailboxLocked, MailboxNotFound, MailsmithError, ReadOnlyMailbox, ioError } from '../../errors.js';
 import { fsync, ftruncate } from '../../io/fd.js';
 import { flockNow, flockWait } from '../../locks/index.js';
-import { FLAG_BITS, FLAG_OLD, bitsToFlags, flagsToBits, isValidKeyword, type SystemFlag } from '../../mail/flags.js';
+import {
+  FLAG_BITS, FLAG_OLD, SYSTEM_FLAGS, bitsToFlags, flagsToBits, isValidKeyword, type SystemFlag,
+} from '../../mail/flags.js';
 import type {
   AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
   StoreContext,
@@ -37,7 +40,7 @@ type LockModes = { readonly index: 'shared' | 'exclusive'; readonly status: 'sha
 const READ: LockModes = { index: 'shared', status: 'shared' };
 const CHANGE: LockModes = { index: 'exclusive', status: 'exclusive' };
 
-const SYSTEM_MASK = flagsToBits(['\\Seen', '\\Deleted', '\\Flagged', '\\Answered', '\\Draft']);
+const SYSTEM_MASK = flagsToBits([...SYSTEM_FLAGS]);
 
 export class MixMailbox implements Mailbox {
   readonly format = 'mix' as const;
@@ -52,7 +55,7 @@ export class MixMailbox implements Mailbox {
   private layout = 0;
   /** This session expunged messages whose space could not be reclaimed yet: close tries again. */
   private burpPending = false;
-  /** Every pass reads the files again and would find the same damage: the user hears of it once. */
+  /** A pass that reads the files again finds the same damage again: the user hears of it once. */
   private readonly warned = new Set<string>();
 
   private constructor(
@@ -157,6 +160,17 @@ export class MixMailbox implements Mailbox {
     const it = batch[Symbol.asyncIterator]();
     const first = await it.next();
     if (first.done) return { appended: 0, uids: [], losses: new Map(), changes: new Map() };
+    try {
+      return await this.appendLocked(first.value, it, options);
+    } catch (e) {
+      // let the source go (a listing of another mailbox, say) however the append stopped
+      await Promise.resolve(it.return?.()).catch(() => {});
+      throw ioError(e, `can't append to ${this.ref.name}`);
+    }
+  }
+
+  /** The append's pass, under exclusive .mixindex and .mixstatus locks: data, then the three files. */
+  private appendLocked(first: NewMessage, it: AsyncIterator<NewMessage>, options: AppendOptions): Promise<AppendResult> {
     const name = this.ref.name;
     const dir = this.ref.path;
     return this.pass(CHANGE, async (state, fds) => {
@@ -171,10 +185,10 @@ export class MixMailbox implements Mailbox {
       const table = state.table.clone();
       let appended = 0;
       try {
-        target = await openAppendFile(dir, state.meta.current, state.table, MSG_LINE_LENGTH + first.value.text.length, now,
+        target = await openAppendFile(dir, state.meta.current, state.table, MSG_LINE_LENGTH + first.text.length, now,
           (t) => this.warnOnce(t));
         const writer = new DataWriter(target.fd, target.start);
-        for (let r: IteratorResult<NewMessage> = first; !r.done; r = await it.next()) {
+        for (let r: IteratorResult<NewMessage> = { value: first }; !r.done; r = await it.next()) {
           const record = plan.record(r.value, target.file, writer.end, seq);
           await writer.add(record, r.value.text);
           table.push(record);
@@ -201,8 +215,7 @@ export class MixMailbox implements Mailbox {
         this.noteWritten(changes);
       } catch (e) {
         if (target) await undoAppend(target);
-        await it.return?.();
-        throw ioError(e, `can't append to ${name}`);
+        throw e;
       }
       return { appended, uids: plan.uids, losses: plan.losses, changes: new Map() };
     });
@@ -305,11 +318,13 @@ export class MixMailbox implements Mailbox {
       };
       try {
         await reserve(fds, changes);
-        await commit(fds, changes);
       } catch (e) {
         await reclaim?.abandon();
         throw e;
       }
+      // from here on the index may point at the new data files: old and new files all stay
+      // until it is on disk
+      await commit(fds, changes);
       if (reclaim) {
         this.reader.close();
         await reclaim.finish();

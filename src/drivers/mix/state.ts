@@ -70,8 +70,13 @@ export async function loadState(
   };
 }
 
+/** The sequence line alone; undefined if it can't be read (the full read then says why). */
 async function peekSequence(fd: number): Promise<number | undefined> {
-  return readSequence(new RecordReader(fd, '', () => {}, 0));
+  try {
+    return await readSequence(new RecordReader(fd, '', () => {}, 0));
+  } catch {
+    return undefined;
+  }
 }
 
 /** New contents for some of the three files. */

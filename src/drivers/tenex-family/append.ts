@@ -8,16 +8,14 @@ import { writeBehind } from '../../io/fd.js';
 import { flagsToBits } from '../../mail/flags.js';
 import type { AppendOptions, LossKind, NewMessage } from '../../store/types.js';
 import { formatHeaderLine } from './header-line.js';
-import { copyWithoutCr, withoutCr } from './lf-text.js';
+import { withoutCr } from './lf-text.js';
 import type { Layout } from './layout.js';
 import { tuning } from './tuning.js';
 
-/** One message ready to write. */
+/** One message ready to write: its header line and its bytes as stored (tenex: a latin1 string). */
 export interface Entry {
   readonly line: string;
-  readonly text: Buffer;
-  /** Bytes the text takes in the file. */
-  readonly stored: number;
+  readonly body: Buffer | string;
 }
 
 /** Turns messages into entries, counting what they lose; under strict, the first loss throws. */
@@ -34,13 +32,12 @@ export class AppendPlan {
   /** `position`: where the message lands (1-based), which is its UID in every later session. */
   entryFor(msg: NewMessage, position: number): Entry {
     if (msg.text.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message`);
-    const { length: stored, bareCr } = this.layout.lfText ? withoutCr(msg.text) : { length: msg.text.length, bareCr: false };
+    const { stored: body, bareCr } = this.layout.lfText ? withoutCr(msg.text) : { stored: msg.text, bareCr: false };
     // c-client would write SIZE 0, which no reader accepts
-    if (stored === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message (it holds nothing but CR bytes)`);
+    if (body.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message (it holds nothing but CR bytes)`);
     // a date c-client cannot read back would make the whole file unreadable
-    if (!parseCClientDate(formatInternalDate(msg.internalDate), 0)) {
-      throw new Unsupported(`${this.mailbox}: Bad date in append: ${formatInternalDate(msg.internalDate)}`);
-    }
+    const date = formatInternalDate(msg.internalDate);
+    if (!parseCClientDate(date, 0)) throw new Unsupported(`${this.mailbox}: Bad date in append: ${date}`);
     for (const name of new Set(msg.keywords)) {
       this.lose('keyword', name, `the keyword ${name} (it has no keywords)`);
     }
@@ -49,7 +46,7 @@ export class AppendPlan {
       this.lose('uid', 'UIDs are message positions', `UID ${msg.uid} (its UIDs are message positions)`);
     }
     if (bareCr) this.lose('bare-cr', 'CR not followed by LF', 'a CR not followed by LF');
-    return { line: formatHeaderLine(this.layout, msg.internalDate, stored, flagsToBits(msg.flags)), text: msg.text, stored };
+    return { line: formatHeaderLine(this.layout, date, body.length, flagsToBits(msg.flags)), body };
   }
 
   private lose(kind: LossKind, detail: string, what: string): void {
@@ -67,24 +64,25 @@ export class AppendWriter {
   /** File position of buf[0]. */
   private pos: number;
 
-  constructor(private readonly fd: number, start: number, private readonly layout: Layout) {
+  constructor(private readonly fd: number, start: number) {
     this.buf = Buffer.allocUnsafe(tuning.chunkSize);
     this.pos = start;
   }
 
   async add(e: Entry): Promise<void> {
     const cap = this.buf.length;
-    if (this.used + e.line.length + e.stored > cap) await this.flush();
+    const n = e.body.length;
+    if (this.used + e.line.length + n > cap) await this.flush();
     this.used += this.buf.write(e.line, this.used, 'latin1');
-    if (e.stored > cap - this.used) {
+    if (n > cap - this.used) {
       await this.flush();
-      const bytes = this.layout.lfText && e.stored !== e.text.length ? stripped(e) : e.text;
-      await writeBehind(this.fd, bytes, 0, bytes.length, this.pos);
-      this.pos += bytes.length;
-    } else if (this.layout.lfText) {
-      this.used += copyWithoutCr(e.text, this.buf, this.used);
+      const bytes = typeof e.body === 'string' ? Buffer.from(e.body, 'latin1') : e.body;
+      await writeBehind(this.fd, bytes, 0, n, this.pos);
+      this.pos += n;
+    } else if (typeof e.body === 'string') {
+      this.used += this.buf.write(e.body, this.used, 'latin1');
     } else {
-      this.used += e.text.copy(this.buf, this.used);
+      this.used += e.body.copy(this.buf, this.used);
     }
   }
 
@@ -94,10 +92,4 @@ export class AppendWriter {
     this.pos += this.used;
     this.used = 0;
   }
-}
-
-function stripped(e: Entry): Buffer {
-  const out = Buffer.allocUnsafe(e.stored);
-  copyWithoutCr(e.text, out, 0);
-  return out;
 }

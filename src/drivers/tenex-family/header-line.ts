@@ -3,7 +3,7 @@
 // KKKKKKKKKK is the keyword mask in octal (bit-reversed), SS the system flags in
 // octal. Parsed check by check as c-client's mtx_parse/tenex_parse do, with
 // their texts for damage.
-import { formatInternalDate, parseCClientDate, type MailDate } from '../../mail/dates.js';
+import { parseCClientDate, type MailDate } from '../../mail/dates.js';
 import { FLAG_BITS, FLAG_OLD, SYSTEM_FLAGS } from '../../mail/flags.js';
 import { lineEndIn, type Layout } from './layout.js';
 
@@ -117,7 +117,7 @@ export function flagField(keywordDigits: string, status: number): string {
 /** No keyword bits: mailsmith defines no keywords for these formats (c-client's default). */
 export const NO_KEYWORDS = '0000000000';
 
-/** The line written in front of an appended message: space-padded date, stored size, flags. */
-export function formatHeaderLine(layout: Layout, date: MailDate, size: number, status: number): string {
-  return `${formatInternalDate(date)},${size};${flagField(NO_KEYWORDS, status)}${layout.eol}`;
+/** The line written in front of an appended message: its date (formatInternalDate's text), stored size, flags. */
+export function formatHeaderLine(layout: Layout, date: string, size: number, status: number): string {
+  return `${date},${size};${flagField(NO_KEYWORDS, status)}${layout.eol}`;
 }

@@ -166,7 +166,7 @@ export class FamilyMailbox implements Mailbox {
       const before = await fstat(fd);
       const oldSize = Number(before.size);
       const plan = new AppendPlan(this.layout, name, options);
-      const writer = new AppendWriter(fd, oldSize, this.layout);
+      const writer = new AppendWriter(fd, oldSize);
       let appended = 0;
       try {
         for await (const msg of batch) {

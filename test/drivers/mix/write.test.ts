@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tuning } from '../../../src/drivers/mix/data-reader.js';
 import { mixDriver } from '../../../src/drivers/mix/index.js';
+import { reserve } from '../../../src/drivers/mix/state.js';
+import { MessageTable } from '../../../src/drivers/mix/table.js';
 import { LossyCopy, ReadOnlyMailbox, Unsupported } from '../../../src/errors.js';
 import { flockNow } from '../../../src/locks/index.js';
 import type { NewMessage } from '../../../src/store/types.js';
@@ -125,6 +127,29 @@ describe('append (formats-dir.md 2.10)', () => {
     await appendTo(home, [newMessage(`${'x'.repeat(1_048_000)}\r\n`)], clock);
     const before = snapshot(dir);
     await expect(appendTo(home, [newMessage('y\r\n'), newMessage('')], clock)).rejects.toBeInstanceOf(Unsupported);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('checks for room first: when a file can\'t grow, the others are cut back and nothing is overwritten', async () => {
+    const { home, dir, clock } = await fresh();
+    await appendTo(home, SAMPLE, clock);
+    const before = snapshot(dir);
+    const table = new MessageTable();
+    for (let uid = 1; uid <= 50; uid++) {
+      table.push({ uid, date: { digits: 20240101000000, zone: 0 }, size: 1, file: T0, pos: 0, hoff: 45, hsiz: 1, keywords: 0, flags: 0, modseq: 1 });
+    }
+    const open = (f: string, flags: string): number => fs.openSync(path.join(dir, f), flags);
+    // .mixstatus opened read-only: growing it fails after .mixmeta and .mixindex have grown
+    const fds = { meta: open('.mixmeta', 'r+'), index: open('.mixindex', 'r+'), status: open('.mixstatus', 'r') };
+    try {
+      await expect(reserve(fds, {
+        meta: { seq: T0 + 9, uidValidity: T0, uidLast: 50, current: T0, keywords: [...SAMPLE_KEYWORDS, 'x'.repeat(40)] },
+        index: { seq: T0 + 9, table },
+        status: { seq: T0 + 9, table },
+      })).rejects.toThrow();
+    } finally {
+      Object.values(fds).forEach((fd) => fs.closeSync(fd));
+    }
     expect(snapshot(dir)).toEqual(before);
   });
 

@@ -8,6 +8,7 @@ import { looksLikeFamily } from '../../../src/drivers/tenex-family/files.js';
 import { MTX, TENEX } from '../../../src/drivers/tenex-family/layout.js';
 import { MailboxExists, MailboxLocked, MailboxNotFound } from '../../../src/errors.js';
 import { acquireTmpLock, flockNow } from '../../../src/locks/index.js';
+import { copyMailbox } from '../../../src/ops/copy.js';
 import { createMailbox, detect, openMailbox } from '../../../src/store/index.js';
 import { batch, collect, context, FAMILY, fileBytes, newMessage, ref, SPEC_MESSAGES, tempDir, writeBox } from './helpers.js';
 
@@ -131,5 +132,20 @@ describe.each(FAMILY)('$format: the empty file a create leaves (formats-flat.md 
     const mb = await openMailbox(ref(dir, 'x'), 'read', ctx);
     expect((await collect(mb.messages())).map((m) => m.text.toString('latin1'))).toEqual(['Subject: hi\r\n\r\nbody\r\n']);
     await mb.close();
+  });
+
+  it('is written in this format by copy and append given --format, though the name does not say it', async () => {
+    const dir = tempDir();
+    const { ctx } = context();
+    writeBox(f, dir, 'src', SPEC_MESSAGES);
+    const copied = await copyMailbox(ref(dir, 'src'), ref(dir, 'copy'), ctx, { mode: 'copy', format: f.format });
+    await createMailbox(ref(dir, 'made'), ctx, { format: f.format });
+    const appended = await copyMailbox(ref(dir, 'src'), ref(dir, 'made'), ctx, { mode: 'append', format: f.format });
+    for (const [name, result] of [['copy', copied], ['made', appended]] as const) {
+      expect(result.destinationFormat).toBe(f.format);
+      expect(fs.readFileSync(path.join(dir, name)).equals(fileBytes(f, SPEC_MESSAGES))).toBe(true);
+    }
+    // a copy from a file of the family keeps the UIDs as well as the format can: they are the same positions
+    expect(copied.losses).toEqual([]);
   });
 });

@@ -1,0 +1,158 @@
+// prune: delete and expunge the messages that match search criteria
+// (mailutil.md 4.8). One pass over messages() evaluates the criteria, reading
+// a message's text only when a criterion needs it; then the matches get
+// \Deleted and the mailbox is expunged. As in mailutil, the expunge also
+// removes messages that were already \Deleted, unless keepDeleted asks to
+// expunge only the matches; and when nothing matches nothing is expunged. A dry
+// run opens the mailbox read-only and changes nothing.
+import { formatInternalDate } from '../mail/dates.js';
+import { ReadOnlyMailbox } from '../errors.js';
+import { MessageView, type LastMessage, type SearchCriteria } from '../search/index.js';
+import { openMailbox } from '../store/index.js';
+import type { FormatName, Mailbox, MailboxRef, MessageRecord, StoreContext } from '../store/types.js';
+import { noProgress, type ProgressSink } from './progress.js';
+
+export interface PruneOptions {
+  /** Say what would go; open the mailbox read-only and change nothing. */
+  readonly dryRun?: boolean;
+  /** Expunge only the matches; messages already \Deleted stay. */
+  readonly keepDeleted?: boolean;
+  readonly onProgress?: ProgressSink;
+  /** Dry run: each message that would go, in mailbox order. */
+  readonly onCandidate?: (candidate: PruneCandidate) => void;
+}
+
+/** A message a dry run says would go. */
+export interface PruneCandidate {
+  readonly uid: number;
+  /** IMAP internal date, e.g. ` 5-Feb-2022 09:19:10 +0000`. */
+  readonly internalDate: string;
+  /** The From: and Subject: fields decoded (empty when missing). */
+  readonly from: string;
+  readonly subject: string;
+  readonly size: number;
+  /** False for a message that does not match but goes because it was already \Deleted. */
+  readonly matched: boolean;
+}
+
+export interface PruneResult {
+  /** The name as typed. */
+  readonly mailbox: string;
+  readonly format: FormatName;
+  /** The criteria in IMAP's words. */
+  readonly criteria: string;
+  /** Messages that matched. */
+  readonly matched: number;
+  /** UIDs of the matches, in mailbox order. */
+  readonly uids: readonly number[];
+  /** Messages that did not match but were already \Deleted, and so go too (0 with keepDeleted, or without a match). */
+  readonly alsoDeleted: number;
+  /** Messages removed (a dry run: that would be removed). */
+  readonly purged: number;
+  readonly dryRun: boolean;
+  readonly keepDeleted: boolean;
+}
+
+export async function pruneMailbox(
+  ref: MailboxRef, criteria: SearchCriteria, ctx: StoreContext, options: PruneOptions = {},
+): Promise<PruneResult> {
+  const dryRun = options.dryRun ?? false;
+  const keepDeleted = options.keepDeleted ?? false;
+  const box = await openMailbox(ref, dryRun ? 'read' : 'write', ctx);
+  try {
+    if (!dryRun && !box.writable) {
+      throw new ReadOnlyMailbox(ref.name, `can't prune ${ref.name}: it is read-only (${box.format})`);
+    }
+    const last = criteria.needsLast ? await lastMessage(box) : undefined;
+    const pass = await searchPass(box, criteria, last, {
+      onProgress: options.onProgress ?? noProgress,
+      candidates: dryRun ? options.onCandidate : undefined,
+      keepDeleted,
+    });
+    const matched = pass.uids.length;
+    const alsoDeleted = matched > 0 && !keepDeleted ? pass.deletedOthers : 0;
+    const base = {
+      mailbox: ref.name, format: box.format, criteria: criteria.toString(), matched, uids: pass.uids,
+      alsoDeleted, dryRun, keepDeleted,
+    };
+    if (matched === 0 || dryRun) return { ...base, purged: matched + alsoDeleted };
+    await box.store(pass.uids, { add: { flags: ['\\Deleted'] } });
+    const purged = await box.expunge(keepDeleted ? pass.uids : undefined);
+    return { ...base, purged };
+  } finally {
+    await box.close();
+  }
+}
+
+/** The last message's number and UID, for criteria with `*` (a pass over the index only). */
+async function lastMessage(box: Mailbox): Promise<LastMessage> {
+  let last: LastMessage = { seq: 0, uid: 0 };
+  for await (const m of box.messages()) last = { seq: m.seq, uid: m.uid };
+  return last;
+}
+
+interface PassOptions {
+  readonly onProgress: ProgressSink;
+  readonly candidates: ((c: PruneCandidate) => void) | undefined;
+  readonly keepDeleted: boolean;
+}
+
+async function searchPass(
+  box: Mailbox, criteria: SearchCriteria, last: LastMessage | undefined, options: PassOptions,
+): Promise<{ uids: number[]; deletedOthers: number }> {
+  const uids: number[] = [];
+  let deletedOthers = 0;
+  // a dry run lists the already-deleted messages that go too, but only once something matches
+  let waiting: PruneCandidate[] = [];
+  let n = 0;
+  for await (const m of box.messages()) {
+    let view: MessageView | undefined;
+    let matched = criteria.matchIndex(m, last);
+    if (matched === undefined) {
+      view = new MessageView(await m.text());
+      matched = criteria.matchView(m, view, last);
+    }
+    const deleted = m.flags.includes('\\Deleted');
+    if (matched) uids.push(m.uid);
+    else if (deleted) deletedOthers++;
+    if (options.candidates && (matched || (deleted && !options.keepDeleted))) {
+      const candidate = await describe(m, view, matched);
+      if (matched) {
+        for (const w of waiting) options.candidates(w);
+        waiting = [];
+        options.candidates(candidate);
+      } else if (uids.length > 0) options.candidates(candidate);
+      else waiting.push(candidate);
+    }
+    if ((++n & 1023) === 0) options.onProgress({ phase: 'prune', messages: n, bytes: m.position, totalBytes: box.byteSize });
+  }
+  return { uids, deletedOthers };
+}
+
+async function describe(m: MessageRecord, view: MessageView | undefined, matched: boolean): Promise<PruneCandidate> {
+  const v = view ?? new MessageView(await m.text());
+  return {
+    uid: m.uid,
+    internalDate: formatInternalDate(m.internalDate),
+    from: printable(v.decodedField('FROM') ?? ''),
+    subject: printable(v.decodedField('SUBJECT') ?? ''),
+    size: m.size,
+    matched,
+  };
+}
+
+/** A header's text made safe for a terminal: control characters (escape sequences included) become U+FFFD. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, '\ufffd').trim();
+}
+
+/** mailutil's line: `N message(s) purged`, or `No matching messages, so nothing purged`. */
+export function pruneLine(r: PruneResult): string {
+  if (r.dryRun) {
+    if (r.matched === 0) return 'dry run: no matching messages, so nothing would be purged';
+    const also = r.alsoDeleted > 0 ? `, ${r.alsoDeleted} already marked deleted` : '';
+    return `dry run: ${r.purged} message(s) would be purged (${r.matched} matching${also}); nothing changed`;
+  }
+  return r.matched === 0 ? 'No matching messages, so nothing purged' : `${r.purged} message(s) purged`;
+}
