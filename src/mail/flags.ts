@@ -36,8 +36,7 @@ export function isSystemFlag(s: string): s is SystemFlag {
   return (SYSTEM_FLAGS as readonly string[]).includes(s);
 }
 
-/** A keyword must be an IMAP atom: no specials, no controls, no backslash (c-client's rule). */
+/** A keyword must be an IMAP atom: printable ASCII, no specials, no backslash (c-client's rule). */
 export function isValidKeyword(name: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return name.length > 0 && name.length <= 50 && !/[\x00-\x20\x7f-\xff(){%*"\\\]]/.test(name);
+  return name.length > 0 && name.length <= 50 && !/[^\x21-\x7e]|[(){%*"\\\]]/.test(name);
 }
