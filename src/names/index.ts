@@ -28,7 +28,10 @@ export function resolveName(input: string, ctx: NameContext, purpose: NamePurpos
     throw new BadName(`#driver. applies to local names only: ${input} (the server decides a remote mailbox's format)`);
   }
   if (hasDriverPrefix(prefix.rest)) throw new BadName(`more than one #driver. prefix: ${input}`);
-  // c-client refuses the prefix when opening; we are friendlier and drop it, since an existing
-  // mailbox's format comes from its bytes (so mailutil's `append SRC '#driver.mbx/DEST'` keeps working).
-  return resolveLocalName(prefix.rest, ctx, purpose, input, purpose === 'create' ? prefix : undefined);
+  // c-client refuses the prefix on open, but mailutil's append passes it on so that an empty
+  // file gets that format. We accept it: an existing mailbox's format still comes from its bytes,
+  // and the prefix only decides what an empty file becomes (`append SRC '#driver.mtx/X'`).
+  // On INBOX it means the home-directory INBOX only when creating.
+  const keep = purpose === 'create' || !/^inbox$/i.test(prefix.rest);
+  return resolveLocalName(prefix.rest, ctx, purpose, input, keep ? prefix : undefined);
 }

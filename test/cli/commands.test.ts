@@ -146,6 +146,14 @@ describe('copy family', () => {
     expect((await ms('check', 'unix-pruned')).stdout).toBe('No new messages, 0 total in unix-pruned\n');
   });
 
+  it('appends into an empty file in the format its #driver. prefix names, as mailutil does', async () => {
+    fs.writeFileSync(path.join(home, 'empty'), '');
+    const r = await ms('append', 'mbx', '#driver.mtx/empty', '--ignore-keywords');
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(home, 'empty'), 'latin1')).toMatch(/^14-Nov-2023 22:13:20 \+0000,286;000000000001\r\n/);
+    expect((await ms('check', 'empty')).stdout).toBe('14 new message(s) (9 unseen), 14 total in empty\n');
+  });
+
   it('accepts mailutil\'s spellings, switches before the command included', async () => {
     const r = await mailsmith(['-v', 'copy', '-rw', '-kw', 'source.mbox', 'kwcopy', '--home', home]);
     expect(r.code).toBe(0);

@@ -247,10 +247,9 @@ describe('#driver.FORMAT/name', () => {
     expect(local('#driver.mix/x/mixdst/', ctx, 'create')).toMatchObject({ createFormat: 'mix', directoryOnly: true });
   });
 
-  it('is dropped when opening: the format of an existing mailbox comes from its bytes', () => {
+  it('on open names only the format an empty file takes (an existing mailbox\'s comes from its bytes)', () => {
     const ref = local('#driver.mbx/t/cs2', ctx, 'open');
-    expect(ref).toMatchObject({ name: 't/cs2', path: path.join(home, 't', 'cs2') });
-    expect(ref).not.toHaveProperty('createFormat');
+    expect(ref).toMatchObject({ name: 't/cs2', path: path.join(home, 't', 'cs2'), createFormat: 'mbx' });
   });
 
   it('#driver.FORMAT/INBOX creates the home-directory INBOX c-client looks for', () => {
