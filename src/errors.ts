@@ -14,7 +14,11 @@ export type ErrorCode =
   | 'read-only'
   | 'lossy'
   | 'unsupported'
-  | 'io';
+  | 'io'
+  | 'connection'
+  | 'tls'
+  | 'auth'
+  | 'server';
 
 export class MailsmithError extends Error {
   readonly code: ErrorCode;
@@ -98,6 +102,34 @@ export class LossyCopy extends MailsmithError {
 export class Unsupported extends MailsmithError {
   constructor(message: string) {
     super('unsupported', message);
+  }
+}
+
+/** A server could not be reached, or went away in the middle of the work. */
+export class ConnectionFailed extends MailsmithError {
+  constructor(message: string) {
+    super('connection', message);
+  }
+}
+
+/** TLS could not be set up as the name asks: a certificate not trusted, no STARTTLS, no encryption. */
+export class TlsFailed extends MailsmithError {
+  constructor(message: string) {
+    super('tls', message);
+  }
+}
+
+/** The server did not accept the login (wrong password, unknown user, no usable mechanism). */
+export class AuthFailed extends MailsmithError {
+  constructor(message: string) {
+    super('auth', message);
+  }
+}
+
+/** The server refused a command; the message carries the server's own words. */
+export class ServerRefused extends MailsmithError {
+  constructor(message: string) {
+    super('server', message);
   }
 }
 

@@ -1,11 +1,12 @@
 // check: recent, unseen and total counts of a mailbox, read-only and silent
-// (mailutil.md 4.1): no UIDs written, no \Recent cleared.
-import { openMailbox } from '../store/index.js';
+// (mailutil.md 4.1): no UIDs written, no \Recent cleared. A server is asked
+// for the counts (STATUS, STAT) instead of sending every message.
+import { openMailbox, remoteFormat, remoteStatus } from '../store/index.js';
 import type { FormatName, MailboxRef, StoreContext } from '../store/types.js';
 import { noProgress, type ProgressSink } from './progress.js';
 
 export interface CheckResult {
-  /** The name as typed, as mailutil prints it. */
+  /** The name as mailutil prints it: as typed, or c-client's canonical form for IMAP. */
   readonly mailbox: string;
   readonly format: FormatName;
   readonly recent: number;
@@ -16,6 +17,10 @@ export interface CheckResult {
 export async function checkMailbox(
   ref: MailboxRef, ctx: StoreContext, onProgress: ProgressSink = noProgress,
 ): Promise<CheckResult> {
+  if (ref.kind === 'remote') {
+    const s = await remoteStatus(ref, ctx);
+    return { mailbox: s.name, format: remoteFormat(ref), recent: s.recent, unseen: s.unseen, total: s.total };
+  }
   const box = await openMailbox(ref, 'read', ctx);
   let recent = 0;
   let unseen = 0;

@@ -3,10 +3,16 @@
 // weak spots fixed: a failed copy removes the destination it created, a move
 // removes from the source exactly the messages it copied and only after the
 // destination is on disk, and anything the destination cannot hold is named.
+// A server cannot take back what arrived before its connection dropped: the
+// destination keeps it, and running the same command again finishes the job
+// (the server destination skips what it already holds, and a copy whose
+// destination holds nothing but messages of its source carries on into it).
 import fs from 'node:fs';
 import { LossyCopy, MailboxExists, ReadOnlyMailbox, UsageError } from '../errors.js';
+import { IdentityCounts, identityOfText } from '../mail/identity.js';
 import {
-  createMailbox, deleteMailbox, driverFor, inspect, openMailbox, DEFAULT_CREATE_FORMAT,
+  capabilitiesOf, createMailbox, deleteMailbox, inspect, mailboxExists, openMailbox, remoteFormat, remoteStatus,
+  DEFAULT_CREATE_FORMAT,
 } from '../store/index.js';
 import type {
   AppendResult, ChangeKind, FormatCapabilities, FormatName, LossKind, Mailbox, MailboxMeta, MailboxRef, NewMessage,
@@ -54,6 +60,8 @@ export interface CopyResult {
   readonly copied: number;
   /** Messages removed from the source (move, appenddelete). */
   readonly removedFromSource: number;
+  /** Messages the (server) destination already held from an interrupted earlier run, not copied again. */
+  readonly alreadyThere: number;
   /** UID validity and UIDs were kept (a new destination in a format that stores them). */
   readonly uidsKept: boolean;
   readonly losses: readonly LossReport[];
@@ -69,28 +77,31 @@ export async function copyMailbox(
 ): Promise<CopyResult> {
   await refuseSameMailbox(src, dst);
   const keepKeywords = options.keywords ?? true;
-  const create = createsDestination(options.mode);
+  let create = createsDestination(options.mode);
   const writeSource = (removesFromSource(options.mode) || options.rwSource) && !options.dryRun;
   const source = await openMailbox(src, writeSource ? 'write' : 'read', ctx);
   let dest: Mailbox | undefined;
   try {
-    if (removesFromSource(options.mode) && !driverFor(source.format).capabilities.writable) {
+    if (removesFromSource(options.mode) && !capabilitiesOf(source.format).writable) {
       throw new ReadOnlyMailbox(src.name, `can't ${options.mode} from ${src.name}: it cannot be changed (${source.format}); use copy or append`);
     }
-    if (create) await refuseExisting(dst);
-    else dest = await openMailbox(inFormat(dst, options.format), options.dryRun ? 'read' : 'write', ctx);
-    const destFormat = dest?.format ?? options.format ?? dst.createFormat ?? DEFAULT_CREATE_FORMAT;
-    const destCaps = driverFor(destFormat).capabilities;
-    if (options.strict) refuseLoss(source, destFormat, destCaps, keepKeywords, dst.name);
+    // a copy into a server mailbox that an interrupted run of this copy left behind carries on
+    const resume = create && (await mailboxExists(dst, ctx)) && (await refuseExisting(source, dst, ctx));
+    const keepUids = create;
+    if (resume) create = false;
+    if (!create) dest = await openMailbox(inFormat(dst, options.format), options.dryRun ? 'read' : 'write', ctx);
+    const destFormat = dest?.format ?? (dst.kind === 'remote' ? remoteFormat(dst) : undefined) ?? options.format ?? dst.createFormat ?? DEFAULT_CREATE_FORMAT;
+    const destCaps = capabilitiesOf(destFormat);
+    if (options.strict) refuseLoss(source, destFormat, destCaps, keepKeywords, keepUids, dst.name);
     const base = {
       mode: options.mode, source: src.name, destination: dst.name,
       sourceFormat: source.format, destinationFormat: destFormat, created: create,
-      uidsKept: create && destCaps.uids && driverFor(source.format).capabilities.uids,
+      uidsKept: create && destCaps.uids && capabilitiesOf(source.format).uids,
     };
     if (options.dryRun) {
       const n = await countMessages(source);
       return {
-        ...base, copied: n, removedFromSource: removesFromSource(options.mode) ? n : 0,
+        ...base, copied: n, removedFromSource: removesFromSource(options.mode) ? n : 0, alreadyThere: 0,
         losses: [], changes: [], dryRun: true,
       };
     }
@@ -100,7 +111,7 @@ export async function copyMailbox(
     };
     let appended: AppendResult;
     if (dest) {
-      appended = await dest.append(feed(source, plan), { keepUids: false, strict: plan.strict });
+      appended = await dest.append(feed(source, plan), { keepUids: resume, strict: plan.strict });
       const closing = dest;
       dest = undefined;
       await closing.close();
@@ -113,7 +124,7 @@ export async function copyMailbox(
       removed = await source.expunge(plan.copiedUids);
     }
     return {
-      ...base, copied: appended.appended, removedFromSource: removed,
+      ...base, copied: appended.appended, removedFromSource: removed, alreadyThere: appended.present ?? 0,
       losses: flattenLosses(appended.losses), changes: flattenChanges(appended.changes), dryRun: false,
     };
   } finally {
@@ -152,8 +163,21 @@ async function createAndAppend(source: Mailbox, dst: MailboxRef, ctx: StoreConte
     return result;
   } catch (e) {
     await dest?.close().catch(() => {});
-    await deleteMailbox(dst, ctx).catch(() => {});
+    await removeCreated(dst, ctx);
     throw e;
+  }
+}
+
+/**
+ * Undoes the create of a failed copy. A server mailbox is removed only while empty: what
+ * reached it before a dropped connection stays, and the same command run again carries on.
+ */
+async function removeCreated(dst: MailboxRef, ctx: StoreContext): Promise<void> {
+  try {
+    if (dst.kind === 'remote' && (await remoteStatus(dst, ctx)).total > 0) return;
+    await deleteMailbox(dst, ctx);
+  } catch {
+    // the failure that got us here is the one to report
   }
 }
 
@@ -188,23 +212,46 @@ function inFormat(dst: MailboxRef, format: FormatName | undefined): MailboxRef {
   return format && dst.kind === 'local' ? { ...dst, createFormat: format } : dst;
 }
 
-async function refuseExisting(dst: MailboxRef): Promise<void> {
-  const { found } = await inspect(dst);
-  if (found.kind !== 'missing') throw new MailboxExists(dst.name);
+/**
+ * A copy's destination exists: MailboxExists, unless it is a server mailbox that holds only
+ * messages of the source (matched by Message-ID, internal date and size), which is what an
+ * interrupted run of the same copy leaves; then the copy carries on into it (returns true).
+ */
+async function refuseExisting(source: Mailbox, dst: MailboxRef, ctx: StoreContext): Promise<true> {
+  if (dst.kind !== 'remote') throw new MailboxExists(dst.name);
+  const dest = await openMailbox(dst, 'read', ctx);
+  let there: string[];
+  try {
+    there = await identitiesOf(dest);
+  } finally {
+    await dest.close();
+  }
+  const theirs = new IdentityCounts(await identitiesOf(source));
+  if (!there.every((id) => theirs.take(id))) {
+    throw new MailboxExists(dst.name, `mailbox already exists: ${dst.name} (it holds messages that are not in ${source.ref.name}; use append to add to it)`);
+  }
+  return true;
+}
+
+async function identitiesOf(box: Mailbox): Promise<string[]> {
+  if (box.identities) return box.identities();
+  const out: string[] = [];
+  for await (const m of box.messages()) out.push(identityOfText(await m.text(), m.internalDate));
+  return out;
 }
 
 /** --strict: refuse before writing anything when the destination format cannot hold what the source has. */
 function refuseLoss(
-  source: Mailbox, destFormat: FormatName, dest: FormatCapabilities, keepKeywords: boolean, dstName: string,
+  source: Mailbox, destFormat: FormatName, dest: FormatCapabilities, keepKeywords: boolean, keepUids: boolean, dstName: string,
 ): void {
-  const src = driverFor(source.format).capabilities;
+  const src = capabilitiesOf(source.format);
   const problems: string[] = [];
   if (keepKeywords && source.meta.keywords.length > 0 && !dest.keywords) {
     problems.push(`keywords (${source.meta.keywords.join(' ')})`);
   }
   const flags = src.flags.filter((f) => !dest.flags.includes(f));
   if (flags.length > 0) problems.push(`flags ${flags.join(' ')}`);
-  if (src.uids && !dest.uids) problems.push('UIDs');
+  if (keepUids && src.uids && !dest.uids) problems.push('UIDs');
   if (src.dateZone && !dest.dateZone) problems.push('the time zones of internal dates');
   if (problems.length > 0) {
     throw new LossyCopy(`--strict: ${dstName} (${destFormat}) cannot hold ${problems.join(', ')}; nothing was written`);
@@ -213,6 +260,12 @@ function refuseLoss(
 
 /** Refuses to copy a mailbox onto itself (it would be locked against itself, or doubled). */
 async function refuseSameMailbox(src: MailboxRef, dst: MailboxRef): Promise<void> {
+  if (src.kind === 'remote' && dst.kind === 'remote') {
+    const same = src.host.toLowerCase() === dst.host.toLowerCase() && src.port === dst.port && src.service === dst.service &&
+      src.user === dst.user && (src.mailbox === dst.mailbox || (/^inbox$/i.test(src.mailbox) && /^inbox$/i.test(dst.mailbox)));
+    if (same) throw new UsageError(`source and destination are the same mailbox: ${src.name}`);
+    return;
+  }
   if (src.kind !== 'local' || dst.kind !== 'local') return;
   const [a, b] = await Promise.all([inspect(src), inspect(dst)]);
   try {

@@ -25,9 +25,9 @@ export interface PruneOptions {
 /** A message a dry run says would go. */
 export interface PruneCandidate {
   readonly uid: number;
-  /** IMAP internal date, e.g. ` 5-Feb-2022 09:19:10 +0000`. */
+  /** IMAP internal date, e.g. `5-Feb-2022 09:19:10 +0000`. */
   readonly internalDate: string;
-  /** The From: and Subject: fields decoded (empty when missing). */
+  /** The From: addresses and the Subject: decoded (empty when missing). */
   readonly from: string;
   readonly subject: string;
   readonly size: number;
@@ -116,7 +116,7 @@ async function searchPass(
     if (matched) uids.push(m.uid);
     else if (deleted) deletedOthers++;
     if (options.candidates && (matched || (deleted && !options.keepDeleted))) {
-      const candidate = await describe(m, view, matched);
+      const candidate = await candidateOf(m, view, matched);
       if (matched) {
         for (const w of waiting) options.candidates(w);
         waiting = [];
@@ -129,12 +129,12 @@ async function searchPass(
   return { uids, deletedOthers };
 }
 
-async function describe(m: MessageRecord, view: MessageView | undefined, matched: boolean): Promise<PruneCandidate> {
+async function candidateOf(m: MessageRecord, view: MessageView | undefined, matched: boolean): Promise<PruneCandidate> {
   const v = view ?? new MessageView(await m.text());
   return {
     uid: m.uid,
-    internalDate: formatInternalDate(m.internalDate),
-    from: printable(v.decodedField('FROM') ?? ''),
+    internalDate: formatInternalDate(m.internalDate).trim(),
+    from: printable(v.addressText('FROM') ?? ''),
     subject: printable(v.decodedField('SUBJECT') ?? ''),
     size: m.size,
     matched,
@@ -155,4 +155,20 @@ export function pruneLine(r: PruneResult): string {
     return `dry run: ${r.purged} message(s) would be purged (${r.matched} matching${also}); nothing changed`;
   }
   return r.matched === 0 ? 'No matching messages, so nothing purged' : `${r.purged} message(s) purged`;
+}
+
+const FROM_WIDTH = 30;
+
+function fit(text: string, width: number): string {
+  const chars = [...text];
+  return (chars.length > width ? `${chars.slice(0, width - 3).join('')}...` : text).padEnd(width);
+}
+
+/** The dry run's column headings, over candidateLine's columns. */
+export const CANDIDATE_HEADINGS = `${'UID'.padStart(8)}  ${'DATE'.padEnd(26)}  ${'SIZE'.padStart(9)}  ${'FROM'.padEnd(FROM_WIDTH)}  SUBJECT`;
+
+/** One message a dry run would remove: UID, internal date, size, From, Subject. */
+export function candidateLine(c: PruneCandidate): string {
+  const note = c.matched ? '' : '  [already marked deleted]';
+  return `${String(c.uid).padStart(8)}  ${c.internalDate.padEnd(26)}  ${String(c.size).padStart(9)}  ${fit(c.from, FROM_WIDTH)}  ${c.subject}${note}`;
 }

@@ -2,7 +2,7 @@
 // handed to an IMAP server as UID SEARCH arguments.
 import type { MessageRecord } from '../store/types.js';
 import { evaluate, type IndexEntry, type LastMessage } from './evaluate.js';
-import { describeSearch, toImapSearch, type ImapSyntaxOptions } from './imap.js';
+import { describeSearch, toImapParts, toImapSearch, type ImapPart, type ImapSyntaxOptions } from './imap.js';
 import { needsLast, readsText, type SearchKey } from './keys.js';
 import { MessageView } from './message/view.js';
 import { parseSearchKeys } from './parse.js';
@@ -23,9 +23,14 @@ export class SearchCriteria {
     return new SearchCriteria(parseSearchKeys(words));
   }
 
-  /** What follows `UID SEARCH ` in an IMAP command for these criteria. */
+  /** What follows `UID SEARCH ` in an IMAP command for these criteria (literals inline). */
   toImap(options?: ImapSyntaxOptions): string {
     return toImapSearch(this.root, options);
+  }
+
+  /** toImap() as words and literals, for an IMAP session that sends literals itself. */
+  toImapParts(): ImapPart[] {
+    return toImapParts(this.root);
   }
 
   /** The criteria in IMAP's words, for people. */

@@ -13,8 +13,18 @@ export class SearchSyntaxError extends UsageError {
     readonly start: number,
     readonly end: number,
   ) {
-    super(`search criteria: ${problem}: ${criteria.slice(0, start)}>>${criteria.slice(start, end)}<<${criteria.slice(end)}`);
+    super(`search criteria: ${problem}: ${around(criteria, start, end)}`);
   }
+}
+
+/** Long criteria are shown around the mark only. */
+const CONTEXT = 60;
+
+function around(criteria: string, start: number, end: number): string {
+  const before = start > CONTEXT ? `...${criteria.slice(start - CONTEXT, start)}` : criteria.slice(0, start);
+  const word = end - start > 2 * CONTEXT ? `${criteria.slice(start, start + CONTEXT)}...` : criteria.slice(start, end);
+  const after = criteria.length - end > CONTEXT ? `${criteria.slice(end, end + CONTEXT)}...` : criteria.slice(end);
+  return `${before}>>${word}<<${after}`;
 }
 
 /** No criteria at all: never read as "every message" (mailutil's weakness). */

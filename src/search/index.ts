@@ -3,5 +3,6 @@
 export { SearchCriteria } from './criteria.js';
 export { EmptySearchCriteria, SearchSyntaxError } from './errors.js';
 export type { IndexEntry, LastMessage } from './evaluate.js';
+export type { ImapPart } from './imap.js';
 export type { SearchKey } from './keys.js';
 export { MessageView } from './message/view.js';

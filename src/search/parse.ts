@@ -28,6 +28,8 @@ const DATE_KEYS = new Set<string>(['BEFORE', 'ON', 'SINCE', 'SENTBEFORE', 'SENTO
 const STRING_KEYS = new Set<string>(['FROM', 'TO', 'CC', 'BCC', 'SUBJECT', 'BODY', 'TEXT']);
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+/** NOT, OR and parentheses inside each other: far more than anyone writes, far less than the stack holds. */
+const MAX_NESTING = 100;
 
 /** An argument and where it was written. */
 interface Argument {
@@ -47,6 +49,7 @@ export function parseSearchKeys(words: readonly string[]): SearchKey & { kind: '
 
 class Parser {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly t: Tokens) {}
 
@@ -80,9 +83,28 @@ class Parser {
   /** One key; `after` is the NOT or OR that needs it, for the error when there is none. */
   private key(after: Token | undefined): SearchKey {
     const t = this.t.tokens[this.pos];
-    if (!t) throw this.at(after!, `${after!.value.toUpperCase()} needs a search key after it`);
+    if (!t) {
+      const name = after!.value.toUpperCase();
+      throw this.at(after!, `${name} needs ${name === 'OR' ? 'two search keys' : 'a search key'} after it`);
+    }
     this.pos++;
-    if (t.kind === 'open') return { kind: 'and', keys: this.list(t) };
+    if ((t.kind === 'open' || /^(not|or)$/i.test(t.value)) && this.depth >= MAX_NESTING) {
+      throw this.at(t, `NOT, OR and parentheses nest more than ${MAX_NESTING} deep here`);
+    }
+    this.depth++;
+    try {
+      return this.keyAt(t, after);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private keyAt(t: Token, after: Token | undefined): SearchKey {
+    if (t.kind === 'open') {
+      // a group of one key is that key, so that every criteria has one parsed form
+      const keys = this.list(t);
+      return keys.length === 1 ? keys[0]! : { kind: 'and', keys };
+    }
     if (t.kind === 'close') throw this.at(t, after ? `${after.value.toUpperCase()} needs a search key here, not ")"` : 'this ")" closes nothing');
     if (t.kind === 'quoted') throw this.at(t, 'a search key was expected here, not a quoted string');
     const name = t.value.toUpperCase();

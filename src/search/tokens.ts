@@ -29,17 +29,19 @@ export interface Tokens {
 }
 
 export function tokenize(words: readonly string[]): Tokens {
-  const tokens: Token[] = [];
+  // the whole line first, so that an error in any word can show all of it
   const spans: { start: number; end: number }[] = [];
+  const offsets: number[] = [];
   let display = '';
-  words.forEach((word, w) => {
+  for (const word of words) {
     if (display !== '') display += ' ';
     const quoted = words.length > 1 && /\s/.test(word);
-    const offset = display.length + (quoted ? 1 : 0);
+    spans.push({ start: display.length, end: display.length + word.length + (quoted ? 2 : 0) });
+    offsets.push(display.length + (quoted ? 1 : 0));
     display += quoted ? `'${word}'` : word;
-    spans.push({ start: offset - (quoted ? 1 : 0), end: display.length });
-    tokenizeWord(word, w, offset, display, tokens);
-  });
+  }
+  const tokens: Token[] = [];
+  words.forEach((word, w) => tokenizeWord(word, w, offsets[w]!, display, tokens));
   return { tokens, words, display, wordSpans: spans };
 }
 

@@ -8,17 +8,18 @@ import {
 } from '../errors.js';
 import { resolveInbox } from './inbox.js';
 import { detectRef, type Detected } from './detect.js';
-import { DEFAULT_CREATE_FORMAT, driverFor } from './registry.js';
+import { DEFAULT_CREATE_FORMAT, driverFor, remoteDriverFor } from './registry.js';
 import type {
-  FormatName, LocalRef, Mailbox, MailboxMeta, MailboxRef, OpenMode, StoreContext,
+  FormatName, LocalRef, Mailbox, MailboxMeta, MailboxRef, MailboxStatus, OpenMode, RemoteListing, RemoteRef, StoreContext,
 } from './types.js';
 
 export { detect, type Detected } from './detect.js';
-export { availableFormats, driverFor, DEFAULT_CREATE_FORMAT, FORMAT_NAMES } from './registry.js';
+export { availableFormats, capabilitiesOf, driverFor, DEFAULT_CREATE_FORMAT, FORMAT_NAMES } from './registry.js';
 export { makeStoreContext } from './context.js';
 
+/** Names that only a local store understands (a path to inspect). */
 function local(ref: MailboxRef): LocalRef {
-  if (ref.kind === 'remote') throw new Unsupported(`remote mailboxes are not supported yet: ${ref.name}`);
+  if (ref.kind === 'remote') throw new Unsupported(`not a local mailbox: ${ref.name}`);
   return ref;
 }
 
@@ -35,6 +36,7 @@ export async function inspect(ref: MailboxRef, ctx?: StoreContext): Promise<{ re
 }
 
 export async function openMailbox(ref: MailboxRef, mode: OpenMode, ctx: StoreContext): Promise<Mailbox> {
+  if (ref.kind === 'remote') return remoteDriverFor(ref.service).open(ref, mode, ctx);
   const { ref: r, found } = await inspect(ref, ctx);
   switch (found.kind) {
     case 'missing':
@@ -63,7 +65,12 @@ export interface CreateMailboxOptions {
 export async function createMailbox(
   ref: MailboxRef, ctx: StoreContext, options: CreateMailboxOptions = {},
 ): Promise<FormatName | 'directory'> {
-  const r = local(ref);
+  if (ref.kind === 'remote') {
+    const driver = remoteDriverFor(ref.service);
+    await driver.create(ref, ctx);
+    return driver.format;
+  }
+  const r = ref;
   // INBOX always exists, except that #driver.FORMAT/INBOX makes a home-directory INBOX, as in c-client
   if (r.isInbox && !r.createFormat) throw new BadName(`can't create INBOX: it always exists`);
   if (await exists(r.path)) throw new MailboxExists(r.name);
@@ -78,6 +85,7 @@ export async function createMailbox(
 }
 
 export async function deleteMailbox(ref: MailboxRef, ctx: StoreContext): Promise<void> {
+  if (ref.kind === 'remote') return remoteDriverFor(ref.service).delete(ref, ctx);
   const { ref: r, found } = await inspect(ref, ctx);
   if (r.isInbox) throw new BadName(`can't delete INBOX`);
   switch (found.kind) {
@@ -95,6 +103,12 @@ export async function deleteMailbox(ref: MailboxRef, ctx: StoreContext): Promise
 }
 
 export async function renameMailbox(from: MailboxRef, to: MailboxRef, ctx: StoreContext): Promise<void> {
+  if (from.kind === 'remote' || to.kind === 'remote') {
+    if (from.kind !== 'remote' || to.kind !== 'remote' || !sameAccount(from, to)) {
+      throw new BadName(`rename works within one store: ${from.name} and ${to.name} must both be on the same server and account (copy or move between stores)`);
+    }
+    return remoteDriverFor(from.service).rename(from, to, ctx);
+  }
   const { ref: src, found } = await inspect(from, ctx);
   const dst = local(to);
   if (dst.isInbox) throw new BadName(`can't rename to INBOX`);
@@ -105,6 +119,37 @@ export async function renameMailbox(from: MailboxRef, to: MailboxRef, ctx: Store
   await fsp.rename(src.path, dst.path).catch((e: unknown) => {
     throw ioError(e, `can't rename ${src.name} to ${dst.name}`);
   });
+}
+
+/** The same server, port, protocol and login: one store. */
+function sameAccount(a: RemoteRef, b: RemoteRef): boolean {
+  return a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port && a.service === b.service && a.user === b.user;
+}
+
+/** Whether the name is taken: a mailbox, a directory or any other file, or a name on a server. */
+export async function mailboxExists(ref: MailboxRef, ctx: StoreContext): Promise<boolean> {
+  if (ref.kind === 'remote') return remoteDriverFor(ref.service).exists(ref, ctx);
+  return (await inspect(ref, ctx)).found.kind !== 'missing';
+}
+
+/** The format of a remote name: the driver that serves its service (nntp: Unsupported). */
+export function remoteFormat(ref: RemoteRef): FormatName {
+  return remoteDriverFor(ref.service).format;
+}
+
+/** Counts of a remote mailbox, from the server (STATUS, STAT) without reading its messages. */
+export function remoteStatus(ref: RemoteRef, ctx: StoreContext): Promise<MailboxStatus> {
+  return remoteDriverFor(ref.service).status(ref, ctx);
+}
+
+/**
+ * A server's hierarchy: its delimiter and the mailboxes LIST reference pattern returns (for
+ * transfer; see src/drivers/imap/list.ts for the details).
+ */
+export function listRemote(server: RemoteRef, reference: string, pattern: string, ctx: StoreContext): Promise<RemoteListing> {
+  const driver = remoteDriverFor(server.service);
+  if (!driver.list) throw new Unsupported(`${server.service} has no mailbox hierarchy to list: ${server.name}`);
+  return driver.list(server, reference, pattern, ctx);
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -2,7 +2,7 @@
 // operation talks to mailboxes only through them (DESIGN.md).
 import type { MailDate } from '../mail/dates.js';
 import type { SystemFlag } from '../mail/flags.js';
-import type { LocalRef, MailboxRef } from '../names/types.js';
+import type { LocalRef, MailboxRef, RemoteRef } from '../names/types.js';
 
 export type { LocalRef, MailboxRef, RemoteRef } from '../names/types.js';
 export type { MailDate } from '../mail/dates.js';
@@ -88,6 +88,11 @@ export interface AppendResult {
   readonly losses: ReadonlyMap<LossKind, ReadonlyMap<string, number>>;
   /** Harmless, documented transformations: how many messages each touched. */
   readonly changes: ReadonlyMap<ChangeKind, number>;
+  /**
+   * Messages not appended because the destination already held them (a server destination,
+   * matched by Message-ID, internal date and size): what an interrupted earlier run delivered.
+   */
+  readonly present?: number;
 }
 
 export interface AppendOptions {
@@ -129,6 +134,11 @@ export interface Mailbox {
   expunge(uids?: readonly number[]): Promise<number>;
   /** Releases locks; the mailbox is on disk as it should be. */
   close(): Promise<void>;
+  /**
+   * Each message's identity (src/mail/identity.ts: Message-ID, internal date, size), in order,
+   * where the store can list them without reading every text (a server's headers only).
+   */
+  identities?(): Promise<string[]>;
 }
 
 export interface CreateOptions {
@@ -160,6 +170,72 @@ export interface StoreContext {
    * (--lenient): mbox "From " lines c-client rejects, Content-Length, mboxrd quoting.
    */
   readonly lenient: boolean;
+  /** Logins, trusted certificates and protocol telemetry for remote mailboxes (src/remote). */
+  readonly remote?: RemoteAccess;
+}
+
+/** What a remote driver needs from the command to connect and log in. */
+export interface RemoteAccess {
+  /** The login name for the server when the name gives no /user= (~/.netrc, else a prompt). */
+  user(ref: RemoteRef): Promise<string>;
+  /** The password of `user` on the server of `ref` (asked once per server and user). */
+  password(ref: RemoteRef, user: string): Promise<string>;
+  /** PEM certificates to trust besides the system's (--ca-file). */
+  readonly ca?: readonly Buffer[];
+  /** Protocol telemetry (-d): one line at a time, passwords and logins already masked. */
+  debug?(line: string): void;
+  /** How long to wait for a connection or an answer before giving up. */
+  readonly timeoutMs?: number;
+}
+
+/** STATUS of a mailbox, for check. */
+export interface MailboxStatus {
+  /** The name to print: c-client's canonical form for IMAP, the name as typed for POP3. */
+  readonly name: string;
+  readonly total: number;
+  readonly recent: number;
+  readonly unseen: number;
+}
+
+/** One mailbox a server's LIST returned. */
+export interface RemoteListEntry {
+  /** Its full name as LIST returned it (modified UTF-7, the server's delimiter). */
+  readonly name: string;
+  /** The same name decoded to Unicode, for people. */
+  readonly displayName: string;
+  /** The hierarchy delimiter LIST gave for it; '' when the server has none (NIL). */
+  readonly delimiter: string;
+  /** LIST attributes as the server sent them (\Noselect, \HasChildren, ...). */
+  readonly attributes: readonly string[];
+  /** Not \Noselect or \NonExistent: it can be opened. */
+  readonly selectable: boolean;
+  readonly hasChildren: boolean;
+  /** The mailbox as a name mailsmith can open: the listed server's `{...}` with this name. */
+  readonly ref: RemoteRef;
+}
+
+export interface RemoteListing {
+  /** The server's hierarchy delimiter (LIST "" ""); '' when it has none. */
+  readonly delimiter: string;
+  readonly entries: readonly RemoteListEntry[];
+}
+
+/** A store on a server: the same Mailbox as local formats, reached by RemoteRef. */
+export interface RemoteDriver {
+  readonly format: 'imap' | 'pop3';
+  readonly capabilities: FormatCapabilities;
+  readonly kind: 'remote';
+  /** Makes a new, empty mailbox; MailboxExists if the name is taken. */
+  create(ref: RemoteRef, ctx: StoreContext): Promise<void>;
+  delete(ref: RemoteRef, ctx: StoreContext): Promise<void>;
+  /** Renames on the same server and account; the destination must not exist. */
+  rename(from: RemoteRef, to: RemoteRef, ctx: StoreContext): Promise<void>;
+  open(ref: RemoteRef, mode: OpenMode, ctx: StoreContext): Promise<Mailbox>;
+  /** Whether the name is taken on the server (a mailbox, or a \Noselect node). */
+  exists(ref: RemoteRef, ctx: StoreContext): Promise<boolean>;
+  status(ref: RemoteRef, ctx: StoreContext): Promise<MailboxStatus>;
+  /** LIST reference pattern on the server of `server` (IMAP only; see src/drivers/imap/list.ts). */
+  list?(server: RemoteRef, reference: string, pattern: string, ctx: StoreContext): Promise<RemoteListing>;
 }
 
 export interface Driver {

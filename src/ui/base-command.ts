@@ -5,6 +5,7 @@ import { Command, Flags, type Interfaces } from '@oclif/core';
 import { MailsmithError } from '../errors.js';
 import { buildNameContext, resolveName } from '../names/index.js';
 import type { NameContext } from '../names/types.js';
+import { makeRemoteAccess } from '../remote/credentials.js';
 import { makeStoreContext } from '../store/index.js';
 import type { MailboxRef, StoreContext } from '../store/types.js';
 import { stderrColour } from './colour.js';
@@ -46,6 +47,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       description: 'Seconds to wait for a mailbox another program has locked before giving up.',
       default: 10, min: 0, helpGroup: 'SAFETY',
     }),
+    'password-file': Flags.string({
+      helpValue: 'FILE',
+      description: 'Read the password for remote mailboxes from the first line of FILE (after $MAILSMITH_PASSWORD, before ~/.netrc).',
+      helpGroup: 'REMOTE MAILBOXES',
+    }),
+    netrc: Flags.string({
+      helpValue: 'FILE',
+      description: 'Look up server logins in FILE instead of ~/.netrc ("machine HOST login USER password PW").',
+      helpGroup: 'REMOTE MAILBOXES',
+    }),
+    'ca-file': Flags.string({
+      helpValue: 'FILE',
+      description: 'Also trust the certificates in FILE (PEM) when checking a server\'s certificate.',
+      helpGroup: 'REMOTE MAILBOXES',
+    }),
     lenient: Flags.boolean({
       description: 'Read mbox files other programs wrote the way they meant them, where c-client (and mailsmith ' +
         'by default) would not: "From " lines c-client rejects (Thunderbird, webmail exports), mboxrd ">>From" ' +
@@ -81,6 +97,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       },
       lockTimeoutMs: this.flags['lock-timeout'] * 1000,
       lenient: this.flags.lenient,
+      remote: makeRemoteAccess({
+        passwordFile: this.flags['password-file'],
+        netrcFile: this.flags.netrc,
+        caFile: this.flags['ca-file'],
+        debug: this.flags.debug ? (line) => process.stderr.write(`${line}\n`) : undefined,
+      }),
     });
   }
 

@@ -15,6 +15,7 @@ export function copySummary(r: CopyResult): string {
     return `dry run: would ${r.mode === 'copy' || r.mode === 'move' ? 'create' : 'append to'} ${r.destination} and ${VERB[r.mode].replace(/ed$/, '')} ${what}${removal}; nothing changed`;
   }
   const parts = [`${VERB[r.mode]} ${what}`];
+  if (r.alreadyThere) parts.push(`${plural(r.alreadyThere, 'message')} already there from an earlier run, not copied again`);
   if (r.created) parts.push(r.uidsKept ? 'UID validity and UIDs kept' : 'new UIDs');
   if (r.removedFromSource) parts.push(`${plural(r.removedFromSource, 'message')} removed from ${r.source}`);
   return parts.join('; ');

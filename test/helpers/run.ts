@@ -17,16 +17,24 @@ export interface RunOptions {
    * SIGTERM, then SIGKILL two seconds later; the result then has that signal.
    */
   readonly timeoutMs?: number;
+  /** Written to the program's standard input (else it reads nothing: /dev/null). */
+  readonly input?: Buffer | string;
 }
 
 export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     // its own process group, so that a timeout also reaches what it started (runuser's mailutil)
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(file, args, {
+      cwd: options.cwd, env: options.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true,
+    });
+    if (options.input !== undefined) {
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(options.input);
+    }
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
     const signalGroup = (signal: NodeJS.Signals): void => {
       try {
         process.kill(-child.pid!, signal);

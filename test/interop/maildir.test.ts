@@ -166,7 +166,7 @@ describe('Dovecot writes Maildir, mailsmith reads', () => {
   function make() {
     made ??= (async () => {
       const { home } = dovecot.user('bob');
-      const texts = [...(await realMessages()).slice(0, 30).map((m) => m.raw), ...AWKWARD];
+      const texts = [...(await realMessages()).slice(0, 16).map((m) => m.raw), ...AWKWARD];
       for (const t of texts) await dovecot.save('bob', 'INBOX', t);
       await dovecot.doveadm(['mailbox', 'create', '-u', 'bob', 'Work/2024']);
       for (const t of texts.slice(0, 5)) await dovecot.save('bob', 'Work/2024', t);
@@ -176,10 +176,10 @@ describe('Dovecot writes Maildir, mailsmith reads', () => {
       await flags('add', '\\Seen work', '1:10');
       await flags('add', '\\Flagged urgent $Forwarded', '5:15');
       await flags('remove', '\\Seen', '3');
-      await flags('add', '\\Answered \\Draft', '20:22');
-      await flags('add', '\\Deleted', '23:25');
+      await flags('add', '\\Answered \\Draft', '16:17');
+      await flags('add', '\\Deleted', '18:19');
       await flags('add', 'personal', '2:3', 'Work/2024');
-      await dovecot.doveadm(['expunge', '-u', 'bob', 'mailbox', 'INBOX', 'uid', '24']);
+      await dovecot.doveadm(['expunge', '-u', 'bob', 'mailbox', 'INBOX', 'uid', '18']);
       return { home };
     })();
     return made;
@@ -203,6 +203,29 @@ describe('Dovecot writes Maildir, mailsmith reads', () => {
     expect(neu.some((n) => n.includes(':2,'))).toBe(true);
     const seen = await readWithMailsmith(home, 'Maildir');
     expect(seen.messages.filter((m) => m.recent)).toHaveLength(neu.length);
+  });
+
+  it('mailsmith appends to Dovecot\'s folder and changes flags there; Dovecot and mailsmith agree on the result', async () => {
+    const { home } = await make();
+    const before = await dovecot.dump('bob', 'Work/2024');
+    const added = [
+      { text: Buffer.from('Subject: added by mailsmith\r\n\r\nhello\r\n'), internalDate: { ms: Date.UTC(2020, 1, 3, 4, 5, 6), zone: 0 }, flags: [] as SystemFlag[], keywords: [] },
+      { text: Buffer.from('Subject: added, flagged\r\n\r\nhi\r\n'), internalDate: { ms: Date.UTC(2021, 1, 3, 4, 5, 6), zone: 0 }, flags: ['\\Seen'] as SystemFlag[], keywords: ['personal', 'fresh'] },
+    ];
+    const result = await changeWithMailsmith(home, 'Maildir/.Work.2024', async (mb) => {
+      const r = await mb.append((async function* () { yield* added; })());
+      await mb.store([1], { add: { flags: ['\\Answered'], keywords: ['fresh'] } });
+      return r;
+    });
+    expect(result.uids).toEqual([before.meta.uidLast + 1, before.meta.uidLast + 2]);
+    dovecot.handOver(home);
+    const seen = await dovecot.dump('bob', 'Work/2024');
+    expect(diffDumps(seen, await readWithMailsmith(home, 'Maildir/.Work.2024'), { mailboxKeywords: false })).toEqual([]);
+    expect(seen.messages.slice(-2).map((m) => [m.uid, m.flags, [...m.keywords].sort(), m.text.toString('latin1')])).toEqual([
+      [before.meta.uidLast + 1, [], [], 'Subject: added by mailsmith\r\n\r\nhello\r\n'],
+      [before.meta.uidLast + 2, ['\\Seen'], ['fresh', 'personal'], 'Subject: added, flagged\r\n\r\nhi\r\n'],
+    ]);
+    expect(seen.messages[0]).toMatchObject({ uid: 1, flags: [...before.messages[0]!.flags, '\\Answered'], keywords: [...before.messages[0]!.keywords, 'fresh'] });
   });
 
   it('reading Dovecot\'s folder, read-only or read-write, writes nothing', async () => {

@@ -60,6 +60,18 @@ export class OracleHome {
     return text(r);
   }
 
+  /**
+   * mailutil with remote names: it asks for each server's password with getpass(), which reads
+   * standard input when there is no terminal (the oracle runs in a session of its own), so the
+   * passwords are given in the order mailutil asks (source, then destination).
+   */
+  async mailutilRemote(passwords: readonly string[], ...args: string[]): Promise<OracleRun> {
+    await handToOracle(this.dir);
+    const input = passwords.map((p) => `${p}\n`).join('');
+    const r = await runAsOracle(this.dir, [this.mailutilPath, ...args], { timeoutMs: ORACLE_TIMEOUT_MS, input });
+    return text(r);
+  }
+
   /** mailutil, which must exit 0 and print no error or warning. */
   async mailutilOk(...args: string[]): Promise<string> {
     const r = await this.mailutil(...args);

@@ -41,7 +41,7 @@ export interface SplitWindow {
   readonly eof: boolean;
 }
 
-/** A rewrite must give the message a From_ line c-client accepts (it had one only a lenient read takes). */
+/** A rewrite must give the message a From_ line c-client accepts (it has none, or one only a lenient read takes). */
 export const REWRITE_FROM_LINE = 1;
 /** A rewrite must quote its "From " lines (its end came from Content-Length, not from a From_ line). */
 export const REWRITE_QUOTE_FROM = 2;
@@ -103,8 +103,6 @@ export interface RewriteParts {
 
 export interface Framing {
   readonly format: FormatName;
-  /** The format's name in c-client's error texts (`Not a UNIX-format mailbox`). */
-  readonly label: string;
   /** c-client's test of a file's first bytes; with a context, also what a lenient reader accepts. */
   probe(path: string, ctx?: StoreContext): Promise<boolean>;
   /** Bytes before a message start that the first message of a tail may reuse (mmdf's closing delimiter). */
@@ -122,7 +120,7 @@ export interface Framing {
   putAppendedText(out: BatchWriter, text: Buffer): Promise<StoredTextReport>;
   /**
    * What a rewrite writes around a message's header and status block, given what the
-   * file holds before its header (`lead`) and its text, both as stored.
+   * file holds before its header (`lead`, as stored) and its text (without CRs).
    */
   rewriteParts(lead: Buffer, text: Buffer, e: MessageEntry, dialect: FileDialect, ctx: StoreContext): RewriteParts;
 }

@@ -8,7 +8,7 @@ export const MAX_KEYWORD_LENGTH = 50;
 
 export type KeywordSlots = (string | undefined)[];
 
-/** A keyword a unix file can hold: an IMAP atom in ASCII (names travel through the file as latin1). */
+/** A keyword a unix or mmdf file can hold: an IMAP atom in ASCII (names travel through the file as latin1). */
 export function storableKeyword(name: string): boolean {
   return isValidKeyword(name) && /^[\x21-\x7e]+$/.test(name);
 }

@@ -45,18 +45,15 @@ export async function* scanMessages(framing: Framing, opts: ScanOptions): AsyncG
   // a tail may start by reusing bytes before it (mmdf's closing delimiter): read those too
   const behind = opts.from > 0 ? Math.min(framing.lookBehind, opts.from) : 0;
   const reader = new ChunkReader(opts.fd, opts.from - behind, opts.to, opts.name, opts.chunkSize ?? CHUNK_SIZE);
-  let win: Buffer = Buffer.alloc(0);
-  /** File offset of win[0]. */
-  let base = opts.from - behind;
-  let eof = reader.done;
+  /** The window (win[0] is at file offset base), updated in place by refills. */
+  const w: { -readonly [K in keyof SplitWindow]: SplitWindow[K] } = { win: Buffer.alloc(0), base: opts.from - behind, eof: reader.done };
   const splitter = framing.splitter(opts);
-  const view = (): SplitWindow => ({ win, base, eof });
 
   /** Keeps win[keep..], appends the next chunk; returns how far indexes moved back. */
   const refill = async (keep: number): Promise<number> => {
-    win = await reader.next(win.subarray(keep));
-    base += keep;
-    eof = reader.done;
+    w.win = await reader.next(w.win.subarray(keep));
+    w.base += keep;
+    w.eof = reader.done;
     splitter.shift(keep);
     return keep;
   };
@@ -66,17 +63,18 @@ export async function* scanMessages(framing: Framing, opts: ScanOptions): AsyncG
   // leading CR, LF, SP and TAB are skipped (broken MTAs write them)
   let p = behind;
   for (;;) {
+    const win = w.win;
     while (p < win.length && (win[p] === CR || win[p] === LF || win[p] === 0x20 || win[p] === 0x09)) p++;
-    if (p < win.length || eof) break;
+    if (p < win.length || w.eof) break;
     p -= await refill(keepBefore(p));
   }
-  if (p >= win.length) return;
+  if (p >= w.win.length) return;
   for (;;) {
     try {
-      p = splitter.first(view(), p);
+      p = splitter.first(w, p);
       break;
     } catch (e) {
-      if (e !== NEED_MORE || eof) throw e;
+      if (e !== NEED_MORE || w.eof) throw e;
       p -= await refill(keepBefore(p));
     }
   }
@@ -85,24 +83,24 @@ export async function* scanMessages(framing: Framing, opts: ScanOptions): AsyncG
   for (;;) {
     let ext: Extent;
     try {
-      ext = splitter.split(view(), p);
+      ext = splitter.split(w, p);
     } catch (e) {
-      if (e !== NEED_MORE || eof) throw e;
+      if (e !== NEED_MORE || w.eof) throw e;
       p -= await refill(p);
       continue;
     }
     state.msgno++;
     const headerFrom = ext.headerCounted ? ext.fromEnd : ext.headerEnd;
-    const info = processHeader(win, headerFrom, ext.headerEnd, { state, warn: opts.warn });
+    const info = processHeader(w.win, headerFrom, ext.headerEnd, { state, warn: opts.warn });
     const next = ext.next;
     yield {
       msgno: state.msgno,
       pseudo: state.msgno === 1 && state.pseudo,
-      start: base + p,
-      data: win.subarray(p, ext.textEnd),
+      start: w.base + p,
+      data: w.win.subarray(p, ext.textEnd),
       fromLength: ext.fromEnd - p,
       headerLength: ext.headerEnd - ext.fromEnd,
-      end: base + (next ?? win.length),
+      end: w.base + (next ?? w.win.length),
       date: ext.date,
       info,
       rewrite: ext.rewrite,

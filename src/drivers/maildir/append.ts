@@ -216,7 +216,7 @@ export class AppendBatch {
 
   private keywordSetOf(names: readonly string[]): number {
     const list = [...new Set(names)];
-    const key = list.join(' ');
+    const key = JSON.stringify(list);
     let id = this.keywordSetIds.get(key);
     if (id === undefined) {
       id = this.keywordSets.push(list) - 1;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MailboxExists, ioError } from '../../errors.js';
 import type { CreateOptions, LocalRef, MailboxMeta, StoreContext } from '../../store/types.js';
 import { KeywordTable, writeKeywords } from './keywords.js';
-import { UidlistLock } from './uidlist-lock.js';
+import { LOCK_FILE, UidlistLock } from './uidlist-lock.js';
 import { newGuid, writeUidlist } from './uidlist.js';
 
 const MARKER = 'maildirfolder';
@@ -68,7 +68,7 @@ export async function createMaildir(ref: LocalRef, ctx: StoreContext, options: C
     writeUidlist(ref.path, { version: 3, uidValidity: meta.uidValidity, nextUid: meta.uidLast + 1, guid: newGuid(), extra: [] }, [], FILE_MODE);
     const keywords = KeywordTable.of(meta.keywords);
     if (keywords.list().length > 0) writeKeywords(ref.path, keywords, 0, FILE_MODE);
-    for (const sub of ['tmp', 'new', 'cur', '.']) syncDirectory(path.join(ref.path, sub));
+    syncDirectory(ref.path);
     syncDirectory(path.dirname(ref.path));
   } catch (e) {
     fs.rmSync(ref.path, { recursive: true, force: true });
@@ -97,18 +97,26 @@ export function syncDirectory(dir: string): void {
   }
 }
 
+/** Files of a Maildir root that serve the whole tree (subscriptions, quota, Dovecot's mailbox list and UID validity counter). */
+function servesTree(entry: string): boolean {
+  return entry === 'subscriptions' || entry === 'maildirsize' || entry === 'courierimapsubscribed'
+    || entry.startsWith('dovecot-uidvalidity') || entry.startsWith('dovecot.list.index');
+}
+
 /**
  * Removes the messages and the folder's own files holding dovecot-uidlist.lock, then the
  * directory. A directory that still holds other entries (Maildir++ folders or other
- * mailboxes inside a Maildir root) stays, as a plain directory, with a warning: they are
- * not deleted with it.
+ * mailboxes inside a Maildir root) stays, as a plain directory with the files that serve
+ * them, and a warning says so: they are not deleted with it.
  */
 export async function deleteMaildir(ref: LocalRef, ctx: StoreContext): Promise<void> {
   const lock = await UidlistLock.acquire(ref.path, ref.name, { timeoutMs: ctx.lockTimeoutMs, warn: (t) => ctx.warn(t) });
   try {
-    for (const sub of ['new', 'cur', 'tmp']) fs.rmSync(path.join(ref.path, sub), { recursive: true, force: true });
-    for (const entry of fs.readdirSync(ref.path)) {
-      if (isMaildirInternal(entry) && entry !== 'dovecot-uidlist.lock') fs.rmSync(path.join(ref.path, entry), { recursive: true, force: true });
+    const entries = fs.readdirSync(ref.path);
+    const alone = entries.every((e) => isMaildirInternal(e));
+    for (const entry of entries) {
+      if (!isMaildirInternal(entry) || entry === LOCK_FILE || (!alone && servesTree(entry))) continue;
+      fs.rmSync(path.join(ref.path, entry), { recursive: true, force: true });
     }
   } catch (e) {
     throw ioError(e, `Can't delete mailbox ${ref.name}`);

@@ -35,6 +35,8 @@ export class MaildirMailbox implements Mailbox {
   private readonly validityIfNone: number;
   private readonly keywordLists = new Map<number, readonly string[]>();
   private readonly warned = new Set<string>();
+  /** The bases found in the last listing made to find renamed files: one missing from it is gone for good. */
+  private lastListing: ReadonlySet<string> | undefined;
 
   private constructor(
     readonly ref: LocalRef,
@@ -166,7 +168,8 @@ export class MaildirMailbox implements Mailbox {
       return files.result(uids);
     } catch (e) {
       files.rollback();
-      throw e instanceof MailsmithError ? e : ioError(e, `can't append to ${this.ref.name}`);
+      // a system call's error names this folder; anything else (the source's own error) goes on as it is
+      throw (e as { code?: unknown }).code !== undefined ? ioError(e, `can't append to ${this.ref.name}`) : e;
     } finally {
       files.close();
     }
@@ -279,12 +282,19 @@ export class MaildirMailbox implements Mailbox {
   private adopt(s: FolderState): void {
     this.state = s;
     this.stale = false;
+    this.lastListing = undefined;
     this.keywordLists.clear();
   }
 
-  /** The folder as it is now, for a change (under the lock); a damaged uidlist stops the change. */
+  /**
+   * The folder as it is now, for a change (under the lock), the files this session numbered
+   * in memory keeping their UIDs where they can; a damaged uidlist stops the change.
+   */
   private readForChange(): FolderState {
-    const s = scanFolder(this.ref.path, (t) => this.warn(t));
+    const own = new Map<string, number>();
+    const index = this.state.index;
+    for (let i = 0; i < index.count; i++) if (index.listed[i] === 0) own.set(index.bases[i]!, index.uids[i]!);
+    const s = scanFolder(this.ref.path, (t) => this.warn(t), (base) => own.get(base));
     if (s.damage) {
       throw new CorruptMailbox(this.ref.name, s.damage.offset,
         `${damageText(this.ref.path, s)}: mailsmith changes nothing in this folder until it is repaired (doveadm force-resync)`);
@@ -328,7 +338,7 @@ export class MaildirMailbox implements Mailbox {
         return fs.statSync(index.path(this.ref.path, i));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, `can't read ${this.ref.name}`);
-        if (attempt > 0 || !this.findRenamed(index)) return undefined;
+        if (attempt > 0 || !this.findRenamed(index, i)) return undefined;
       }
     }
   }
@@ -339,7 +349,7 @@ export class MaildirMailbox implements Mailbox {
         return fs.readFileSync(index.path(this.ref.path, i));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, `can't read ${this.ref.name}`);
-        if (attempt > 0 || !this.findRenamed(index)) {
+        if (attempt > 0 || !this.findRenamed(index, i)) {
           throw new MailsmithError('io', `${this.ref.name}: message ${index.uids[i]} was expunged by another process`);
         }
       }
@@ -347,21 +357,23 @@ export class MaildirMailbox implements Mailbox {
   }
 
   /**
-   * Another process renamed files (a flag change, a move from new/ to cur/): the current names
-   * of every message, from one new listing. False when nothing changed.
+   * Message i's file is not where the index says: another process renamed files (a flag
+   * change, a move from new/ to cur/) or expunged it. The current names of every message come
+   * from one new listing, which also tells later misses that a file is gone without listing
+   * again. True when message i's file was found under another name.
    */
-  private findRenamed(index: MessageIndex): boolean {
+  private findRenamed(index: MessageIndex, i: number): boolean {
+    if (this.lastListing && !this.lastListing.has(index.bases[i]!)) return false;
     const { files } = listFiles(this.ref.path, (t) => this.warn(t));
-    let changed = false;
-    for (let i = 0; i < index.count; i++) {
-      const f = files.get(index.bases[i]!);
-      if (f && (f.name !== index.names[i] || (index.inNew[i] === 1) !== f.inNew)) {
-        index.names[i] = f.name;
-        index.inNew[i] = f.inNew ? 1 : 0;
-        changed = true;
+    this.lastListing = new Set(files.keys());
+    for (let j = 0; j < index.count; j++) {
+      const f = files.get(index.bases[j]!);
+      if (f && (f.name !== index.names[j] || (index.inNew[j] === 1) !== f.inNew)) {
+        index.names[j] = f.name;
+        index.inNew[j] = f.inNew ? 1 : 0;
       }
     }
-    return changed;
+    return files.has(index.bases[i]!);
   }
 
   /**
@@ -399,7 +411,8 @@ export class MaildirMailbox implements Mailbox {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, `can't expunge from ${this.ref.name}`);
         const now = attempt === 0 ? locate(this.ref.path, index.bases[i]!) : undefined;
-        if (!now) return false;
+        // renamed meanwhile by a program that does not take the lock: still \Deleted?
+        if (!now || !infoOf(now.name).flags.includes('\\Deleted')) return false;
         index.names[i] = now.name;
         index.inNew[i] = now.inNew ? 1 : 0;
       }

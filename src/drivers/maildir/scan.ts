@@ -97,8 +97,13 @@ export function listFiles(dir: string, warn: (text: string) => void): { files: M
   return { files, letters: letters >>> 0 };
 }
 
-/** Reads the folder: uidlist (stopping at damage, which the caller reports), keywords and both directories. */
-export function scanFolder(dir: string, warn: (text: string) => void): FolderState {
+/**
+ * Reads the folder: uidlist (stopping at damage, which the caller reports), keywords and both
+ * directories. `keep` gives an unlisted file the UID a session already gave it, when that UID
+ * is still above every listed one, so that a session's UIDs hold; the other unlisted files
+ * are numbered after them.
+ */
+export function scanFolder(dir: string, warn: (text: string) => void, keep?: (base: string) => number | undefined): FolderState {
   const { files, letters } = listFiles(dir, warn);
   const index = new MessageIndex();
   const summary = readUidlist(dir, (r) => {
@@ -107,9 +112,17 @@ export function scanFolder(dir: string, warn: (text: string) => void): FolderSta
     files.delete(r.base);
     index.push(r.uid, r.base, file.name, file.inNew, true);
   });
-  let nextUid = Math.max(summary.header?.nextUid ?? 1, summary.highestUid + 1);
-  const unlisted = [...files.values()].sort((a, b) => dovecotOrder(a.name, b.name));
-  for (const f of unlisted) index.push(nextUid++, baseOf(f.name), f.name, f.inNew, false);
+  const first = Math.max(summary.header?.nextUid ?? 1, summary.highestUid + 1);
+  const kept: { uid: number; f: FileEntry }[] = [];
+  const others: FileEntry[] = [];
+  for (const f of files.values()) {
+    const wanted = keep?.(baseOf(f.name));
+    if (wanted !== undefined && wanted >= first) kept.push({ uid: wanted, f });
+    else others.push(f);
+  }
+  let nextUid = kept.reduce((n, k) => Math.max(n, k.uid + 1), first);
+  const numbered = [...kept, ...others.sort((a, b) => dovecotOrder(a.name, b.name)).map((f) => ({ uid: nextUid++, f }))];
+  for (const { uid, f } of numbered.sort((a, b) => a.uid - b.uid)) index.push(uid, baseOf(f.name), f.name, f.inNew, false);
   const { table, mtime } = readKeywords(dir);
   let unnamedLetters = false;
   for (let i = 0; i < KEYWORD_LETTERS; i++) {

@@ -81,11 +81,11 @@ function findDamage(block: Buffer, full: Buffer, s: Seen): HeaderVerdict['damage
     const text = s.raw[bad]!;
     return { offset: keywordOffset(s.raw, bad), detail: `keyword ${bad + 1} is not a valid keyword: ${JSON.stringify(text)}` };
   }
-  if (!s.pidNever && !s.pidOk) return { offset: PID_OFFSET, detail: 'the PID field is neither hex digits and CRLF nor NUL bytes' };
   const canonical = serializeHeader({ uidValidity: s.uidValidity!, uidLast: s.uidLast!, slots: s.raw, pid: null });
-  // the block as c-client writes it, PID field aside (compared above)
+  // the block as c-client writes it, the PID field aside
   const at = firstDifference(full.subarray(0, PID_OFFSET), canonical.subarray(0, PID_OFFSET), (i) => i < 25);
   if (at >= 0) return { offset: at, detail: `byte ${at} is not what c-client writes there (${describe(full[at]!)})` };
+  if (!s.pidNever && !s.pidOk) return { offset: PID_OFFSET, detail: 'the PID field is neither hex digits and CRLF nor NUL bytes' };
   return undefined;
 }
 

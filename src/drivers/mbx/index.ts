@@ -20,3 +20,8 @@ export const mbxDriver: Driver = {
   rename: renameMbx,
   open: (ref, mode, ctx) => MbxMailbox.open(ref, mode, ctx),
 };
+
+// repair-mbx's door into the format (see repair-kit.ts for why it exists)
+export {
+  mbxRepairKit, type MbxSurvey, type SurveyProblem, type ProblemKind, type ByteRange, type SizeFix, type ReplacementLock,
+} from './repair-kit.js';

@@ -129,7 +129,8 @@ export interface DamagedLine {
  * A header line that is damaged but still shows its layout, read field by field; undefined
  * when the bytes do not look like a header line at all. Two shapes are recognised:
  *   - from the front: a comma after 26 bytes, digits, `;`, and `-` 13 bytes later (the line
- *     end itself may be damaged: the text is taken to start where CRLF belongs);
+ *     end itself may be damaged: the text is taken to start where CRLF belongs, or one byte
+ *     earlier when only a LF or only a CR is there);
  *   - from the back: a CRLF within 64 bytes with `;` 22 bytes and `-` 9 bytes before it, and
  *     either that `-` or the comma after 26 bytes (the date or size may be damaged).
  */
@@ -140,9 +141,12 @@ export function damagedLineAt(buf: Uint8Array, at: number, avail: number): Damag
   if (buf[at + DATE_LENGTH] === COMMA && limit > DATE_LENGTH + 1) {
     let j = at + DATE_LENGTH + 1;
     while (j - at < limit && isDigit(buf[j])) j++;
-    if (j > at + DATE_LENGTH + 1 && buf[j] === SEMI && buf[j + 13] === DASH && j - at + STATUS_FIELD + 2 <= limit) {
+    if (j > at + DATE_LENGTH + 1 && buf[j] === SEMI && buf[j + 13] === DASH && j - at + STATUS_FIELD + 1 <= avail) {
       semi = j;
-      lineLength = j - at + STATUS_FIELD + 2;
+      // a line end that lost its CR or its LF is one byte short; one overwritten keeps its length
+      const end = j + STATUS_FIELD;
+      const oneByteEnd = buf[end] === LF || (buf[end] === CR && buf[end + 1] !== LF);
+      lineLength = end - at + (oneByteEnd ? 1 : 2);
     }
   }
   if (semi < 0) {
@@ -185,7 +189,7 @@ export function damagedLineAt(buf: Uint8Array, at: number, avail: number): Damag
     keywords: keywords.value >>> 0,
     status: status.value,
     flagsDamaged: keywords.damaged || status.damaged,
-    uid: uid < 0 || buf[semi + 13] !== DASH ? undefined : uid,
+    uid: uid < 0 ? undefined : uid,
   };
 }
 

@@ -63,29 +63,43 @@ const cap = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
 
 /**
  * A longest strictly increasing subsequence of the believable stored UIDs (non-zero, readable,
- * not above `bound`), as a mask over the messages; of equally long choices, the one with
- * earlier messages (a duplicated message keeps the first copy's UID).
+ * not above `bound`), as a mask over the messages. Of equally long choices, the one that keeps
+ * the earliest messages: what c-client complains about is then what is renumbered (the
+ * message whose UID is not above the one before it; a duplicated message's second copy).
  */
 function longestRisingRun(messages: SurveyedMessages, bound: number | undefined): Uint8Array {
   const n = messages.count;
-  // tails[k]: index of the smallest-UID message ending a run of length k + 1
-  const tails: number[] = [];
-  const parent = new Int32Array(n).fill(-1);
-  for (let i = 0; i < n; i++) {
+  const believable = (i: number): boolean => {
     const uid = messages.uid(i);
-    if (uid === 0 || !messages.uidReadable(i) || (bound !== undefined && uid > bound)) continue;
+    return uid !== 0 && messages.uidReadable(i) && (bound === undefined || uid <= bound);
+  };
+  // from the end: the longest rising run that starts at each message. best[k] is the highest
+  // UID that starts a run of k + 1 among the messages after (falling with k)
+  const startLength = new Uint32Array(n);
+  const best: number[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    if (!believable(i)) continue;
+    const uid = messages.uid(i);
     let lo = 0;
-    let hi = tails.length;
+    let hi = best.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (messages.uid(tails[mid]!) < uid) lo = mid + 1;
+      if (best[mid]! > uid) lo = mid + 1;
       else hi = mid;
     }
-    if (lo < tails.length && messages.uid(tails[lo]!) === uid) continue; // an earlier message has this UID
-    parent[i] = lo > 0 ? tails[lo - 1]! : -1;
-    tails[lo] = i;
+    startLength[i] = lo + 1;
+    best[lo] = uid;
   }
+  // then from the start, the earliest message that can begin the rest of a longest run
   const kept = new Uint8Array(n);
-  for (let i = tails.length > 0 ? tails[tails.length - 1]! : -1; i >= 0; i = parent[i]!) kept[i] = 1;
+  let need = best.length;
+  let previous = 0;
+  for (let i = 0; i < n && need > 0; i++) {
+    if (startLength[i] === need && messages.uid(i) > previous) {
+      kept[i] = 1;
+      previous = messages.uid(i);
+      need--;
+    }
+  }
   return kept;
 }

@@ -21,7 +21,7 @@ import { FLAG_EXPUNGED, FLAG_OLD } from '../../mail/flags.js';
 import { dateError, MAX_LINE, parseLine, EntryError, SYSTEM_BITS } from './entry.js';
 import { HEADER_SIZE, hex4, MAX_KEYWORDS } from './header.js';
 import { inspectHeader, type HeaderVerdict } from './header-check.js';
-import { damagedLineAt, type DamagedLine } from './line-forms.js';
+import { damagedLineAt, type DamagedLine, type StrictLine } from './line-forms.js';
 import { readFully } from '../../io/fd.js';
 import { FileWindow } from './survey-window.js';
 import { judgeUids } from './survey-uids.js';
@@ -78,7 +78,7 @@ export async function surveyMbx(fd: number, fileSize: number, mailbox: string, o
   }
   // a header block that lost bytes: the messages may start before 2048
   let start = Math.min(HEADER_SIZE, fileSize);
-  if (!header.recognised) {
+  if (header.damage) {
     const first = await walk.window.nextStrict(0);
     if (first !== undefined && first < start) start = first;
   }
@@ -116,6 +116,8 @@ class Walk {
   readonly garbage: ByteRange[] = [];
   readonly problems: SurveyProblem[] = [];
   private nextProgress = 0;
+  /** The written line found where the previous message ends (each line is read once). */
+  private ahead: { pos: number; line: StrictLine } | undefined;
 
   constructor(readonly window: FileWindow, private readonly options: SurveyOptions) {}
 
@@ -131,18 +133,21 @@ class Walk {
         this.options.onProgress(pos);
         this.nextProgress = pos + (16 << 20);
       }
-      const line = await this.window.strictAt(pos);
+      const line = this.ahead?.pos === pos ? this.ahead.line : await this.window.strictAt(pos);
+      this.ahead = undefined;
       pos = line ? await this.written(pos, line) : await this.damaged(pos);
     }
   }
 
   /** A line as c-client writes it at pos: the message, with its size checked against the file. */
-  private async written(pos: number, line: { lineLength: number; size: number; keywords: number; status: number; uid: number }): Promise<number> {
+  private async written(pos: number, line: StrictLine): Promise<number> {
     const size = this.window.size;
     const textStart = pos + line.lineLength;
     const declaredEnd = textStart + line.size;
     this.checkStatus(pos, line.status);
-    if (declaredEnd === size || (declaredEnd < size && (await this.window.strictAt(declaredEnd)))) {
+    const following = declaredEnd < size ? await this.window.strictAt(declaredEnd) : undefined;
+    if (following) this.ahead = { pos: declaredEnd, line: following };
+    if (declaredEnd === size || following) {
       this.messages.add({ offset: pos, lineLength: line.lineLength, size: line.size, uid: line.uid, status: line.status, keywords: line.keywords });
       return declaredEnd;
     }
@@ -160,7 +165,7 @@ class Walk {
           + (complaint ? ` (c-client: ${complaint})` : ''));
         end = next;
         fix = 'too-large';
-      } else if (await this.sizeBelieved(textStart, declaredEnd)) {
+      } else if (await this.sizeBelieved(textStart, declaredEnd, next)) {
         end = declaredEnd;
       } else {
         end = next ?? size;
@@ -184,12 +189,14 @@ class Walk {
 
   /**
    * A size whose end is no written line is still right when a damaged header line starts
-   * there, when the text it gives ends with CRLF, or when the bytes around its end are NULs
-   * (a zeroed region: damage, not a longer message).
+   * there (not merely a written line, `next`, a few bytes on), when the text it gives ends
+   * with CRLF, or when the bytes around its end are NULs (a zeroed region: damage, not a
+   * longer message).
    */
-  private async sizeBelieved(textStart: number, end: number): Promise<boolean> {
+  private async sizeBelieved(textStart: number, end: number, next: number | undefined): Promise<boolean> {
     const i = await this.window.at(end, MAX_LINE);
-    if (damagedLineAt(this.window.buf, i, this.window.avail(end, MAX_LINE))) return true;
+    const line = damagedLineAt(this.window.buf, i, this.window.avail(end, MAX_LINE));
+    if (line && (next === undefined || end + line.lineLength <= next)) return true;
     const before = await this.window.byteAt(end - 1);
     const after = await this.window.byteAt(end);
     if (before === 0 || after === 0) return true;
@@ -208,14 +215,15 @@ class Walk {
       this.setAside(pos, next);
       return next;
     }
-    this.problem(pos, 'line', complaint ?? `Internal header at ${pos} is not as c-client writes it: ${await this.show(pos)}`);
+    this.problem(pos, 'line', complaint ?? `Internal header at ${pos} is not as c-client writes it: ${await this.show(pos)}`
+      + (complaint ? '' : await this.whereCclientGoes(pos)));
     this.fieldProblems(pos, line, complaint);
     const textStart = pos + line.lineLength;
     let end = next;
     let fix: SizeFix | undefined = 'unreadable';
     if (line.size !== undefined && textStart + line.size <= next) {
       const sizeEnd = textStart + line.size;
-      if (sizeEnd === next || (await this.sizeBelieved(textStart, sizeEnd))) {
+      if (sizeEnd === next || (await this.sizeBelieved(textStart, sizeEnd, next))) {
         end = sizeEnd;
         fix = undefined;
       }
@@ -269,6 +277,21 @@ class Walk {
       if (e instanceof EntryError) return e.detail;
       throw e;
     }
+  }
+
+  /**
+   * For a line c-client reads although it is not as c-client writes it (a size `12x` read as 12):
+   * what c-client then says, where its reading of the line sends it.
+   */
+  private async whereCclientGoes(pos: number): Promise<string> {
+    const size = this.window.size;
+    const i = await this.window.at(pos, MAX_LINE);
+    const avail = this.window.avail(pos, MAX_LINE);
+    const parsed = parseLine(this.window.buf.toString('latin1', i, i + avail), pos, size, () => '', false);
+    if ('skipTo' in parsed) return '';
+    const next = parsed.entry.offset + parsed.entry.lineLength + parsed.entry.size;
+    const then = next < size ? await this.complaint(next) : undefined;
+    return then ? ` (c-client reads it with size ${parsed.entry.size}, then: ${then})` : '';
   }
 
   /** The bytes at pos as c-client shows them in an error (up to a line end, a NUL or 64 bytes). */

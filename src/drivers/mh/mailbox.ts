@@ -36,6 +36,8 @@ export class MhMailbox implements Mailbox {
   /** Flags set or cleared in this session: MH cannot store them. */
   private readonly memory = new Map<number, number>();
   private listedBytes: number | undefined;
+  /** A second listing finds the same oddity again; the user hears of it once. */
+  private readonly warned = new Set<string>();
 
   private constructor(
     readonly ref: LocalRef,
@@ -87,6 +89,7 @@ export class MhMailbox implements Mailbox {
       const st = fs.statSync(this.file(n), { throwIfNoEntry: false });
       if (!st?.isFile()) {
         facts.push(undefined);
+        if (st) this.warnOnce(`${this.ref.name}: ignoring ${n}, which is not a regular file`);
         continue;
       }
       facts.push({ size: st.size, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs });
@@ -99,7 +102,7 @@ export class MhMailbox implements Mailbox {
       const uid = numbers[i]!;
       const before = facts[i];
       if (!before) continue;
-      const file = this.readFile(uid, before);
+      const file = this.readFile(uid);
       if (!file) continue;
       const text = fileToCrlf(file);
       position += before.size;
@@ -118,20 +121,18 @@ export class MhMailbox implements Mailbox {
   }
 
   /**
-   * The file's bytes, without moving its atime where that can be helped (O_NOATIME, or putting
-   * the times back): a later reader would otherwise take an unread message for \Seen.
+   * The file's bytes, read with O_NOATIME where the owner (or root) may, so that reading an
+   * unread message does not make the next reader take it for \Seen (c-client's own reads do).
    * undefined when the file has gone.
    */
-  private readFile(uid: number, before: FileFacts): Buffer | undefined {
+  private readFile(uid: number): Buffer | undefined {
     const p = this.file(uid);
     let fd: number;
-    let noatime = true;
     try {
       try {
         fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NOATIME);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
-        noatime = false;
         fd = fs.openSync(p, fs.constants.O_RDONLY);
       }
     } catch (e) {
@@ -139,9 +140,7 @@ export class MhMailbox implements Mailbox {
       throw ioError(e, `can't read message ${uid} of ${this.ref.name}`);
     }
     try {
-      const bytes = fs.readFileSync(fd);
-      if (!noatime && !seenByTimes(before)) keepTimes(fd, before);
-      return bytes;
+      return fs.readFileSync(fd);
     } catch (e) {
       throw ioError(e, `can't read message ${uid} of ${this.ref.name}`);
     } finally {
@@ -264,6 +263,12 @@ export class MhMailbox implements Mailbox {
     if (this.closed) throw new MailsmithError('io', `${this.ref.name}: the mailbox is closed`);
   }
 
+  private warnOnce(text: string): void {
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    this.ctx.warn(text);
+  }
+
   private checkWritable(): void {
     this.checkOpen();
     if (!this.writable) throw new ReadOnlyMailbox(this.ref.name);
@@ -278,16 +283,6 @@ function seenByTimes(f: FileFacts): boolean {
 function statFacts(file: string): FileFacts | undefined {
   const st = fs.statSync(file, { throwIfNoEntry: false });
   return st ? { size: st.size, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs } : undefined;
-}
-
-/** Puts the times back after a read that moved the atime of an unseen message; only the owner (or root) may. */
-function keepTimes(fd: number, before: FileFacts): void {
-  try {
-    const after = fs.fstatSync(fd);
-    if (after.atimeMs !== before.atimeMs) fs.futimesSync(fd, before.atimeMs / 1000, before.mtimeMs / 1000);
-  } catch {
-    // a courtesy to mail readers, as c-client's own reads are not
-  }
 }
 
 const FLAG_LISTS = new Map<number, readonly SystemFlag[]>();

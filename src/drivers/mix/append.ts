@@ -5,11 +5,11 @@
 // c-client would drop them); UIDs from the last UID on, or kept.
 import { LossyCopy, Unsupported } from '../../errors.js';
 import { writeBehind } from '../../io/fd.js';
-import { flagsToBits, isValidKeyword } from '../../mail/flags.js';
+import { flagsToBits } from '../../mail/flags.js';
 import type { AppendOptions, LossKind, NewMessage } from '../../store/types.js';
 import { formatIndexDate, fromMailDate } from './dates.js';
-import { tuning } from './data-reader.js';
-import { MAX_KEYWORDS } from './meta.js';
+import { tuning } from './tuning.js';
+import { isStorableKeyword, MAX_KEYWORDS } from './meta.js';
 import { hex8 } from './numbers.js';
 import type { MixMessage } from './table.js';
 
@@ -111,10 +111,10 @@ export class AppendPlan {
     let mask = 0;
     for (const name of new Set(names)) {
       let bit = this.keywords.findIndex((k) => k.toLowerCase() === name.toLowerCase());
-      if (bit < 0 && isValidKeyword(name) && this.keywords.length < MAX_KEYWORDS) bit = this.keywords.push(name) - 1;
+      if (bit < 0 && isStorableKeyword(name) && this.keywords.length < MAX_KEYWORDS) bit = this.keywords.push(name) - 1;
       if (bit >= 0) mask |= 1 << bit;
       else {
-        this.lose('keyword', name, isValidKeyword(name)
+        this.lose('keyword', name, isStorableKeyword(name)
           ? `${this.mailbox} can't hold the keyword ${name}: a mix mailbox has at most ${MAX_KEYWORDS} keywords`
           : `${this.mailbox} can't hold the keyword ${JSON.stringify(name)}: not a valid IMAP keyword`);
       }

@@ -10,7 +10,7 @@ import fs, { promises as fsp } from 'node:fs';
 import { ioError } from '../../errors.js';
 import { fsync, readFully, writeBehind } from '../../io/fd.js';
 import { syncDirectory } from './persist.js';
-import { tuning } from './data-reader.js';
+import { tuning } from './tuning.js';
 import { dataFileName, dataFileNumber, dataFilePath } from './names.js';
 import { nextSequence } from './numbers.js';
 import type { MessageTable } from './table.js';

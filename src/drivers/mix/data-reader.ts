@@ -7,12 +7,7 @@ import { MixDamage } from './damage.js';
 import { dataFileName, dataFilePath } from './names.js';
 import { isHexCode, strtoulHex } from './numbers.js';
 import type { MixMessage } from './table.js';
-
-/** Sizes of the large transfers; tests shrink them to exercise chunk boundaries. */
-export const tuning = {
-  /** Bytes read or written per system call when streaming, appending or reclaiming space. */
-  chunkSize: 2 << 20,
-};
+import { tuning } from './tuning.js';
 
 export class DataReader {
   private chunk: Buffer | undefined;

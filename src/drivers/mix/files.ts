@@ -5,9 +5,8 @@ import path from 'node:path';
 import { BadName, MailboxExists, MailboxLocked, MailboxNotFound, ioError } from '../../errors.js';
 import { createExclusive } from '../../io/fd.js';
 import { flockNow } from '../../locks/index.js';
-import { isValidKeyword } from '../../mail/flags.js';
 import type { CreateOptions, LocalRef, StoreContext } from '../../store/types.js';
-import { MAX_KEYWORDS, serializeMeta } from './meta.js';
+import { isStorableKeyword, MAX_KEYWORDS, serializeMeta } from './meta.js';
 import { dataFileName, INDEX_FILE, isMixName, META_FILE, STATUS_FILE } from './names.js';
 import { syncDirectory } from './persist.js';
 
@@ -22,9 +21,6 @@ export async function probeMix(dir: string): Promise<boolean> {
 }
 
 const isUid32 = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
-
-/** A keyword mailsmith may write into the K line: a valid IMAP atom, in ASCII. */
-const isStorableKeyword = (k: string): boolean => isValidKeyword(k) && /^[\x21-\x7e]+$/.test(k);
 
 /**
  * A new mailbox: the directory (mode 0700), empty .mixindex, .mixstatus and data file named

@@ -16,7 +16,7 @@ import { MailboxLocked, MailboxNotFound, MailsmithError, ReadOnlyMailbox, ioErro
 import { fsync, ftruncate } from '../../io/fd.js';
 import { flockNow, flockWait } from '../../locks/index.js';
 import {
-  FLAG_BITS, FLAG_OLD, SYSTEM_FLAGS, bitsToFlags, flagsToBits, isValidKeyword, type SystemFlag,
+  FLAG_BITS, FLAG_OLD, SYSTEM_FLAGS, bitsToFlags, flagsToBits, type SystemFlag,
 } from '../../mail/flags.js';
 import type {
   AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
@@ -29,7 +29,7 @@ import { openAppendFile, type AppendFile } from './data-file.js';
 import { toMailDate } from './dates.js';
 import { MixDamage, corrupt } from './damage.js';
 import { backToShared, closeLocked, openLocked, tryExclusiveMeta } from './locking.js';
-import { MAX_KEYWORDS } from './meta.js';
+import { isStorableKeyword, MAX_KEYWORDS } from './meta.js';
 import { INDEX_FILE, META_FILE, STATUS_FILE } from './names.js';
 import { nextSequence } from './numbers.js';
 import { syncDirectory } from './persist.js';
@@ -390,7 +390,7 @@ export class MixMailbox implements Mailbox {
     for (const name of names) {
       let bit = keywords.findIndex((k) => k.toLowerCase() === name.toLowerCase());
       if (bit < 0 && create) {
-        if (!isValidKeyword(name)) this.ctx.warn(`Invalid flag: ${name}`);
+        if (!isStorableKeyword(name)) this.ctx.warn(`Invalid flag: ${name}`);
         else if (keywords.length >= MAX_KEYWORDS) this.ctx.warn(`Unknown flag: ${name}`);
         else bit = keywords.push(name) - 1;
       }

@@ -1,6 +1,7 @@
 // .mixmeta (formats-dir.md 2.4): sequence, UID validity, last UID, current
 // data file and keyword names, each line ending in CRLF, parsed with
 // c-client's checks and texts and written in c-client's order.
+import { isValidKeyword } from '../../mail/flags.js';
 import { MixDamage } from './damage.js';
 import { META_FILE } from './names.js';
 import { hex8, isHexCode, strtoulHex } from './numbers.js';
@@ -9,6 +10,11 @@ export const MAX_KEYWORDS = 30;
 export const MAX_KEYWORD_LENGTH = 50;
 /** c-client gives up on a larger .mixmeta ("absurd mix metadata file size"). */
 export const META_MAX = (1 << 20) - 1;
+
+/** A keyword mailsmith may write into the K line: a valid IMAP atom, in ASCII (the file is bytes). */
+export function isStorableKeyword(k: string): boolean {
+  return isValidKeyword(k) && /^[\x21-\x7e]+$/.test(k);
+}
 
 export interface MixMeta {
   readonly seq: number;

@@ -127,7 +127,6 @@ function rewriteParts(lead: Buffer, text: Buffer, e: MessageEntry, _dialect: Fil
 
 export const mmdfFraming: Framing = {
   format: 'mmdf',
-  label: 'MMDF',
   probe: probeMmdf,
   lookBehind: DELIMITER.length,
   splitter: (env) => new MmdfSplitter(env),

@@ -12,7 +12,7 @@ export const MAX_LINE = 64;
 /** The flag field: 10 keyword digits and 2 system-flag digits, ending the line. */
 export const FLAGS_LENGTH = 12;
 
-/** The bits c-client reads from SS (octal digits; 0x0040 is no flag and is dropped on a rewrite). */
+/** The five flags' bits in SS (digits 8 and 9 can also set 0x40, which means nothing and is dropped on a rewrite). */
 export const SYSTEM_BITS = SYSTEM_FLAGS.reduce((bits, f) => bits | FLAG_BITS[f], 0);
 /** Bits mailsmith writes back: the five flags and "old" (\Recent is kept as it was). */
 export const KEPT_BITS = SYSTEM_BITS | FLAG_OLD;
@@ -55,7 +55,7 @@ const TWO_63 = 1n << 63n;
  * strtoul(3), base 10: leading white space, a sign, digits. A negative value wraps modulo 2^64
  * and an overflow gives ULONG_MAX. `whole` is c-client's other test: the digits end the field.
  */
-export function strtoulSize(field: string): { value: bigint; whole: boolean } {
+function strtoulSize(field: string): { value: bigint; whole: boolean } {
   let i = 0;
   while (i < field.length && ' \t\n\v\f\r'.includes(field[i]!)) i++;
   let negative = false;
@@ -115,7 +115,7 @@ export function flagField(keywordDigits: string, status: number): string {
 }
 
 /** No keyword bits: mailsmith defines no keywords for these formats (c-client's default). */
-export const NO_KEYWORDS = '0000000000';
+const NO_KEYWORDS = '0000000000';
 
 /** The line written in front of an appended message: its date (formatInternalDate's text), stored size, flags. */
 export function formatHeaderLine(layout: Layout, date: string, size: number, status: number): string {

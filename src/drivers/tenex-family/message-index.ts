@@ -49,11 +49,6 @@ export class MessageIndex {
     return this.offsets[i]!;
   }
 
-  /** File offset just after message i. */
-  endAt(i: number): number {
-    return this.offsets[i]! + this.lineLengths[i]! + this.sizes[i]!;
-  }
-
   uidAt(i: number): number {
     return this.uids[i]!;
   }

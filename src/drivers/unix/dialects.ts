@@ -108,12 +108,14 @@ export function blankBefore(buf: Uint8Array, start: number, textStart: number): 
 }
 
 const CONTENT_LENGTH = 'content-length:';
+/** The end of the field's name, in the two spellings seen in practice (the name is then compared whole). */
+const LENGTH_PROBES = [Buffer.from('ength:', 'latin1'), Buffer.from('ENGTH:', 'latin1')];
 
 /** The value of the header's first Content-Length field (digits), or undefined. */
 export function contentLength(buf: Buffer, from: number, to: number): number | undefined {
   const h = buf.subarray(from, to);
-  for (const probe of ['ength:', 'ENGTH:']) {
-    for (let i = h.indexOf(probe, 0, 'latin1'); i >= 0; i = h.indexOf(probe, i + 1, 'latin1')) {
+  for (const probe of LENGTH_PROBES) {
+    for (let i = h.indexOf(probe); i >= 0; i = h.indexOf(probe, i + 1)) {
       const s = i - 9;
       if (s < 0 || (s > 0 && h[s - 1] !== LF)) continue;
       if (h.subarray(s, s + CONTENT_LENGTH.length).toString('latin1').toLowerCase() !== CONTENT_LENGTH) continue;

@@ -55,7 +55,6 @@ function rewriteParts(lead: Buffer, text: Buffer, e: MessageEntry, dialect: File
 
 export const unixFraming: Framing = {
   format: 'unix',
-  label: 'UNIX',
   probe: probeUnix,
   lookBehind: 0,
   splitter: (env) => new UnixSplitter(env),

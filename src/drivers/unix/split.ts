@@ -54,6 +54,11 @@ export class UnixSplitter implements Splitter {
   private lengthsIgnored = 0;
   /** Whether the current message's Content-Length is consistent, once judged. */
   private lengthVerdict: boolean | undefined;
+  /**
+   * Without --lenient, Content-Length is looked at only in a file whose first message has
+   * one (mboxcl writers give every message one); reading the others costs nothing more.
+   */
+  private lengthsMatter: boolean | undefined;
 
   constructor(private readonly env: ScanEnv) {}
 
@@ -135,21 +140,17 @@ export class UnixSplitter implements Splitter {
       if (!eof) throw NEED_MORE;
       return this.extent(w, fromEnd, headerEnd, headerEnd, undefined, undefined, 0);
     }
-    const length = contentLength(win, fromEnd, headerEnd);
-    if (length !== undefined && this.env.lenient) {
-      const byLength = this.splitByLength(w, fromEnd, headerEnd, length);
+    this.lengthsMatter ??= contentLength(win, fromEnd, headerEnd) !== undefined;
+    if (this.env.lenient) {
+      const length = contentLength(win, fromEnd, headerEnd);
+      const byLength = length === undefined ? undefined : this.splitByLength(w, fromEnd, headerEnd, length);
       if (byLength) return byLength;
     }
-    try {
-      return this.splitAtFromLine(w, p, fromEnd, headerEnd, length);
-    } catch (e) {
-      if (e === NEED_MORE && this.bodySearch < 0) this.bodySearch = resumePoint(win, p, this.bodySearch);
-      throw e;
-    }
+    return this.splitAtFromLine(w, p, fromEnd, headerEnd);
   }
 
   /** The text runs to the next From_ line (c-client's rule), or to an envelope line when lenient. */
-  private splitAtFromLine(w: SplitWindow, p: number, fromEnd: number, headerEnd: number, length: number | undefined): Extent {
+  private splitAtFromLine(w: SplitWindow, p: number, fromEnd: number, headerEnd: number): Extent {
     const { win, eof } = w;
     // the LF before the first body line is the last byte of the header
     let from = Math.max(headerEnd - 1, this.bodySearch);
@@ -184,7 +185,7 @@ export class UnixSplitter implements Splitter {
         } else if (date) this.warnRejected(w, start, lf);
       }
       if (next) {
-        if (length !== undefined && !this.env.lenient) this.warnIfCutShort(w, headerEnd, length, start);
+        if (this.lengthsMatter && !this.env.lenient && !this.warnedLength) this.warnIfCutShort(w, fromEnd, headerEnd, start);
         const textEnd = start - separatorLength(win, headerEnd, start);
         return this.extent(w, fromEnd, headerEnd, textEnd, start, next, 0);
       }
@@ -237,8 +238,9 @@ export class UnixSplitter implements Splitter {
   }
 
   /** Without --lenient: say once that c-client cuts a message short of what its Content-Length covers. */
-  private warnIfCutShort(w: SplitWindow, headerEnd: number, length: number, cutAt: number): void {
-    if (this.warnedLength || cutAt >= headerEnd + length) return;
+  private warnIfCutShort(w: SplitWindow, fromEnd: number, headerEnd: number, cutAt: number): void {
+    const length = contentLength(w.win, fromEnd, headerEnd);
+    if (length === undefined || cutAt >= headerEnd + length) return;
     if (!this.consistent(w, headerEnd, length)) return;
     this.warnedLength = true;
     this.env.warn(

@@ -1,6 +1,7 @@
 // FROM, TO, CC and BCC search the address list as c-client's envelope holds
 // it, written back out (mail_search_addr): `Personal Name <mailbox@host>` or
-// `mailbox@host`, groups as `name: ` ... `;`, addresses joined by commas.
+// `mailbox@host`, a group's name as `name: `, each entry followed by a comma
+// but the last.
 // So quotes, comments and odd spacing of the raw header do not decide a
 // match, and a comment after a bare address serves as its personal name, as
 // in c-client. A header this parser cannot read is searched as it is (c-client
@@ -172,26 +173,40 @@ function routeAddr(c: Cursor, personal: string): Item & { kind: 'address' } {
 }
 
 function addrSpec(c: Cursor): Item & { kind: 'address' } {
-  const parts: string[] = [];
-  for (;;) {
-    const end = c.wordEnd(false);
-    if (end < 0) throw new AddressSyntaxError('missing mailbox');
-    parts.push(unquote(c.s.slice(c.i, end)));
-    c.i = end;
-    c.skipWs();
-    if (c.ch !== '.') break;
-    c.i++;
-  }
+  const mailbox = dotted(c);
+  // the cursor stays right after the last word, so that a comment there can be the personal name
   let host: string | undefined;
+  const afterMailbox = c.i;
+  c.skipWs();
   if (c.ch === '@') {
     c.i++;
     host = domain(c);
+  } else {
+    c.i = afterMailbox;
   }
   // a comment after a bare address is its personal name
   let personal = '';
   while (c.ch === ' ' || c.ch === '\t') c.i++;
   if (c.ch === '(') personal = unquote(c.comment());
-  return { kind: 'address', personal, mailbox: parts.join('.'), host };
+  return { kind: 'address', personal, mailbox, host };
+}
+
+/** Words joined by dots (a local part, or a domain); the cursor ends right after the last word. */
+function dotted(c: Cursor): string {
+  const parts: string[] = [];
+  for (;;) {
+    const end = c.wordEnd(false);
+    if (end < 0) throw new AddressSyntaxError('missing word');
+    parts.push(unquote(c.s.slice(c.i, end)));
+    c.i = end;
+    const afterWord = c.i;
+    c.skipWs();
+    if (c.ch !== '.') {
+      c.i = afterWord;
+      return parts.join('.');
+    }
+    c.i++;
+  }
 }
 
 function domain(c: Cursor): string {
@@ -203,17 +218,7 @@ function domain(c: Cursor): string {
     c.i = close + 1;
     return literal;
   }
-  const parts: string[] = [];
-  for (;;) {
-    const end = c.wordEnd(false);
-    if (end < 0) throw new AddressSyntaxError('missing host');
-    parts.push(unquote(c.s.slice(c.i, end)));
-    c.i = end;
-    c.skipWs();
-    if (c.ch !== '.') break;
-    c.i++;
-  }
-  return parts.join('.');
+  return dotted(c);
 }
 
 /** rfc822_cat: quoted (with `\` before `"` and `\`) when it holds a special, else as it is. */
@@ -229,7 +234,8 @@ function render(item: Item): string {
     case 'group-start':
       return `${cat(item.name, RSPECIALS)}: `;
     case 'group-end':
-      return ';';
+      // written alone, as mail_search_addr writes each address, a group's end is nothing
+      return '';
     case 'address': {
       const address = item.host === undefined ? cat(item.mailbox, undefined) : `${cat(item.mailbox, undefined)}@${cat(item.host, undefined)}`;
       return item.personal ? `${cat(item.personal, RSPECIALS)} <${address}>` : address;

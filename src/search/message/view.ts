@@ -29,14 +29,19 @@ export class MessageView {
     return this.folded.get(key);
   }
 
-  /** The field's addresses as c-client writes them, decoded and folded; undefined without such a field. */
+  /** The field's addresses as c-client writes them (`Personal <mailbox@host>`, ...), decoded; undefined without such a field. */
+  addressText(field: AddressField): string | undefined {
+    // c-client also reads a `>From:` header line as From:
+    const names = field === 'FROM' ? ['FROM', '>FROM'] : [field];
+    const values = this.fields.filter((f) => names.includes(f.name)).map((f) => unfold(f.value).toString('latin1'));
+    return values.length === 0 ? undefined : decodeHeaderText(Buffer.from(addressSearchText(values), 'latin1'));
+  }
+
+  /** addressText, folded for searching. */
   addresses(field: AddressField): string | undefined {
     return this.memo(field, () => {
-      // c-client also reads a `>From:` header line as From:
-      const names = field === 'FROM' ? ['FROM', '>FROM'] : [field];
-      const values = this.fields.filter((f) => names.includes(f.name)).map((f) => unfold(f.value).toString('latin1'));
-      if (values.length === 0) return undefined;
-      return fold(decodeHeaderText(Buffer.from(addressSearchText(values), 'latin1')));
+      const text = this.addressText(field);
+      return text === undefined ? undefined : fold(text);
     });
   }
 

@@ -5,7 +5,7 @@
 // read-write, writes nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { maildirDriver } from '../../../src/drivers/maildir/index.js';
 import { MailboxNotFound, NotAMailbox } from '../../../src/errors.js';
 import { collect, context, makeFolder, PINNED, ref, snapshot, tempDir, type FileSpec } from './helpers.js';
@@ -118,6 +118,22 @@ describe('reading a folder Dovecot made', () => {
     expect(messages.map((m) => [m.uid, m.flags, m.recent])).toEqual([
       [1, ['\\Seen', '\\Flagged', '\\Answered'], true], [5, ['\\Seen'], false], [6, ['\\Seen'], false],
     ]);
+  });
+
+  it('lists the folder once to learn that many files are gone, not once per file', async () => {
+    const files = Array.from({ length: 50 }, (_, i) => ({ at: `cur/${1000 + i}.M1P1.h:2,`, text: `${i}\n`, mtime: i }));
+    const dir = makeFolder(path.join(tempDir(), 'md'), files);
+    const mb = await maildirDriver.open(ref(path.dirname(dir), 'md'), 'read', context().ctx);
+    for (let i = 0; i < 50; i += 2) fs.unlinkSync(path.join(dir, files[i]!.at));
+    const readdir = vi.spyOn(fs, 'readdirSync');
+    try {
+      expect((await collect(mb.messages())).map((m) => m.uid)).toEqual(Array.from({ length: 25 }, (_, i) => 2 * i + 2));
+      // one listing: new/ and cur/
+      expect(readdir).toHaveBeenCalledTimes(2);
+    } finally {
+      readdir.mockRestore();
+      await mb.close();
+    }
   });
 
   it('refuses a directory without cur/ and new/, and a missing one', async () => {

@@ -243,6 +243,21 @@ describe('flag changes and expunge', () => {
     ]);
   });
 
+  it('the UIDs a session gave unlisted files hold when another program drops in a file that sorts before them', async () => {
+    const dir = makeFolder(path.join(tempDir(), 'md'), [
+      { at: 'cur/1700000005.M1P1.h:2,', text: 'five\n', mtime: 5 },
+      { at: 'cur/1700000006.M1P1.h:2,', text: 'six\n', mtime: 6 },
+    ], { uidlist: '3 V77 N5 G096ecc0c4e8c056b0062000083ecc375\n' });
+    const mb = await maildirDriver.open(ref(path.dirname(dir), 'md'), 'write', context().ctx);
+    expect((await collect(mb.messages())).map((m) => [m.uid, m.text])).toEqual([[5, 'five\r\n'], [6, 'six\r\n']]);
+    fs.writeFileSync(path.join(dir, 'new', '1700000001.M1P2.h'), 'newcomer\n');
+    await mb.store([6], { add: { flags: ['\\Seen'] } });
+    expect(filesIn(dir, 'cur')).toEqual(['1700000005.M1P1.h:2,', '1700000006.M1P1.h:2,S']);
+    expect((await collect(mb.messages())).map((m) => [m.uid, m.text])).toEqual([[5, 'five\r\n'], [6, 'six\r\n'], [7, 'newcomer\r\n']]);
+    await mb.close();
+    expect(uidlistOf(dir).split('\n').slice(1)).toEqual(['5 :1700000005.M1P1.h', '6 :1700000006.M1P1.h', '7 :1700000001.M1P2.h', '']);
+  });
+
   it('a change that changes nothing renames nothing', async () => {
     const dir = folder();
     await change(dir, (mb) => mb.store([1, 2], { add: { flags: [] } }));

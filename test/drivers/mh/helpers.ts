@@ -2,12 +2,11 @@
 // as a command resolves them, a context with a pinned clock, and the golden
 // MH folders with the file times EXPECTED.json records.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { resolveName, type LocalRef } from '../../../src/names/index.js';
 import type { StoreContext } from '../../../src/store/types.js';
 import { recordingContext, type Recording } from '../../helpers/store.js';
-import { expectedFor, goldenDir } from '../mx/helpers.js';
+import { expectedFor, goldenDir, tempDir } from '../mx/helpers.js';
 
 export { batch, collect, expectedFor, newMessage } from '../mx/helpers.js';
 
@@ -20,7 +19,7 @@ export function context(overrides: Partial<StoreContext> = {}): Recording {
 
 /** A fresh home whose ~/.mh_profile says `Path: Mail`; returns the home and the MH root. */
 export function mhHome(): { home: string; root: string } {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mh-test-'));
+  const home = tempDir('mh-test-');
   fs.writeFileSync(path.join(home, '.mh_profile'), 'Path: Mail\n');
   const root = path.join(home, 'Mail');
   fs.mkdirSync(root);

@@ -93,6 +93,19 @@ describe('open', () => {
     expect((await collect(mb.messages())).map((m) => [m.uid, m.recent, m.flags])).toEqual([[1, false, ['\\Seen']], [2, true, []]]);
   });
 
+  it('ignores other entries; a numbered directory is warned of once', async () => {
+    const { home, root } = mhHome();
+    const dir = path.join(root, 'box');
+    writeMh(dir, { 1: { text: 'a\n', mtime: 1700000000 }, '007': { text: 'b\n', mtime: 1700000000 } });
+    fs.mkdirSync(path.join(dir, '2'));
+    fs.writeFileSync(path.join(dir, '.mh_sequences'), 'unseen: 1\n');
+    const { ctx, warnings } = context();
+    const mb = await mhDriver.open(mhRef(home, '#mh/box'), 'read', ctx);
+    expect((await collect(mb.messages())).map((m) => m.uid)).toEqual([1]);
+    expect((await collect(mb.messages())).map((m) => m.uid)).toEqual([1]);
+    expect(warnings).toEqual(['#mh/box: ignoring 2, which is not a regular file']);
+  });
+
   it('a missing folder is not found; a file is not an MH folder', async () => {
     const { home, root } = mhHome();
     await expect(openMailbox(mhRef(home, '#mh/nothing'), 'read', context().ctx)).rejects.toThrow(MailboxNotFound);

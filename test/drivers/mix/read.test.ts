@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mixDriver } from '../../../src/drivers/mix/index.js';
+import { tuning } from '../../../src/drivers/mix/tuning.js';
 import { goldenDiffs, goldenDir, loadExpected } from '../../interop/golden.js';
 import { batch, collect, context, ref, SAMPLE, SAMPLE_KEYWORDS, tempDir } from './helpers.js';
 
@@ -157,7 +158,6 @@ describe('what the reader accepts (formats-dir.md 2.5, 2.6, 10.1)', () => {
   });
 
   it('reads texts through small chunks and texts bigger than a chunk', async () => {
-    const { tuning } = await import('../../../src/drivers/mix/data-reader.js');
     const saved = tuning.chunkSize;
     try {
       const { home } = await sampleBox();

@@ -165,6 +165,15 @@ describe('the unix rules, unchanged', () => {
     ]);
   });
 
+  it('hides a FOLDER INTERNAL DATA message without From_ line too; one with X-IMAP: 0 is an ordinary message', async () => {
+    const hidden = await readMmdf(`${D}Subject: no from line\nX-IMAP: 1000 0000000010 kw\n\npseudo\n${D}${mmdfMessage(F2, 'X-Keywords: kw\n', 'two\n')}`);
+    expect(hidden.meta).toEqual({ uidValidity: 1000, uidLast: 11, keywords: ['kw'] });
+    expect(hidden.messages.map((m) => [m.uid, m.keywords, m.text])).toEqual([[11, ['kw'], '\r\ntwo\r\n']]);
+    const shown = await readMmdf(`${D}From MAILER-DAEMON Wed Dec  2 05:53:22 1992\nX-IMAP: 0 0000000010\n\npseudo\n${D}${mmdfMessage(F2, '', 'two\n')}`);
+    expect(shown.messages.map((m) => [m.uid, m.text])).toEqual([[1, '\r\npseudo\r\n'], [2, '\r\ntwo\r\n']]);
+    expect(shown.notes).toEqual(['Assigning new unique identifiers to all messages']);
+  });
+
   it('warns about wrong-case metadata headers as c-client does', async () => {
     const r = await readMmdf(mmdfMessage(F1, 'status: RO\nA: 1\n'));
     expect(r.warnings).toEqual(['Discarding bogus status header in message 1']);
@@ -188,6 +197,20 @@ describe('changes by other processes', () => {
     const fresh = await readMmdf(fs.readFileSync(file));
     expect(seen).toEqual(fresh.messages.map((m) => m.text));
     expect(seen).toEqual(['Subject: x\r\n\r\nbody\r\n', 'Subject: y\r\n\r\nz\r\n']);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('reports a file that shrank under a read-only session with c-client\'s words', async () => {
+    const dir = tempDir('mmdf-');
+    const file = path.join(dir, 'box');
+    const content = `${mmdfMessage(F1)}${mmdfMessage(F2)}`;
+    fs.writeFileSync(file, content);
+    const box = await mmdfDriver.open(localRef(file), 'read', testContext());
+    fs.truncateSync(file, 30);
+    const err = await dump(box).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptMailbox);
+    expect((err as CorruptMailbox).detail).toBe(`Mailbox shrank from ${content.length} to 30 bytes, aborted`);
+    await box.close();
     fs.rmSync(dir, { recursive: true });
   });
 

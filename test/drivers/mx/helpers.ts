@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { formatInternalDate, type MailDate } from '../../../src/mail/dates.js';
 import type { MessageRecord, NewMessage, StoreContext } from '../../../src/store/types.js';
 import { sharedDir } from '../../helpers/paths.js';
@@ -11,8 +12,16 @@ import { recordingContext, type Recording } from '../../helpers/store.js';
 
 export { localRef as ref } from '../../helpers/store.js';
 
-export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'mx-test-'));
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the system's temporary folder, removed after the test file. */
+export function tempDir(prefix = 'mx-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** The clock pinned to 0x6b058c12, the UID validity of the spec's examples. */

@@ -83,14 +83,18 @@ describe('the spec example', () => {
     expect(mb.meta.uidLast).toBe(5);
   });
 
-  it('ignores other entries: index records without files, non-numeric and zero-padded names', async () => {
+  it('ignores other entries: index records without files, non-numeric and zero-padded names, a numbered directory (once warned)', async () => {
     const dir = tempDir();
     const box = writeMx(dir, 'mx1', SPEC_INDEX, { 2: SPEC_FILES[2]!, 5: SPEC_FILES[5]! });
     fs.writeFileSync(path.join(box, '007'), 'x');
     fs.writeFileSync(path.join(box, 'notes.txt'), 'x');
     fs.mkdirSync(path.join(box, 'child'));
-    const seen = await collect((await mxDriver.open(ref(dir, 'mx1'), 'read', context().ctx)).messages());
-    expect(seen.map((m) => m.uid)).toEqual([2, 5]);
+    fs.mkdirSync(path.join(box, '3'));
+    const { ctx, warnings } = context();
+    const mb = await mxDriver.open(ref(dir, 'mx1'), 'read', ctx);
+    expect((await collect(mb.messages())).map((m) => m.uid)).toEqual([2, 5]);
+    expect((await collect(mb.messages())).map((m) => m.uid)).toEqual([2, 5]);
+    expect(warnings).toEqual(['mx1: ignoring 3, which is not a regular file']);
   });
 
   it('a message expunged by another process after the listing began reads as such', async () => {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { mtxDriver } from '../../../src/drivers/mtx/index.js';
 import { tenexDriver } from '../../../src/drivers/tenex/index.js';
 import { formatInternalDate, type MailDate } from '../../../src/mail/dates.js';
@@ -23,8 +24,16 @@ export const FAMILY: readonly Family[] = [
   { format: 'tenex', driver: tenexDriver, eol: '\n' },
 ];
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder, removed after the test file has run. */
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tenex-family-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenex-family-test-'));
+  made.push(dir);
+  return dir;
 }
 
 /** The clock pinned to Thu Nov  5 01:02:03 2026 UTC, as the spec's examples. */

@@ -1,0 +1,16 @@
+// UID STORE +FLAGS.SILENT / -FLAGS.SILENT: flag changes by UID, without the
+// server echoing every message's new flags.
+import type { SystemFlag } from '../../../mail/flags.js';
+import { flagList, uidSets } from '../args.js';
+import { expectOk } from '../refusal.js';
+import type { ImapSession } from '../session.js';
+
+export async function storeFlags(
+  s: ImapSession, uids: readonly number[], how: '+' | '-', flags: readonly SystemFlag[], keywords: readonly string[], what: string,
+): Promise<void> {
+  if (uids.length === 0 || flags.length + keywords.length === 0) return;
+  const answers = await Promise.all(
+    uidSets(uids).map((set) => s.command({ parts: ['UID STORE', set, `${how}FLAGS.SILENT`, flagList(flags, keywords)] })),
+  );
+  for (const r of answers) expectOk(r, what);
+}
