@@ -25,6 +25,8 @@ export interface ExpectedMailbox {
   readonly keywords: string[];
   readonly count: number;
   readonly messages: ExpectedMessage[];
+  /** mx and mh: each message file's mtime (its internal date), which a git checkout does not keep. */
+  readonly fileMtimes?: Record<string, number>;
 }
 
 /** The golden mailboxes in the unix and mbx formats (what the unix and mbx drivers must read). */

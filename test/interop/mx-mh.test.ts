@@ -71,8 +71,7 @@ function withValidity(dump: MailboxDump, uidValidity: number): MailboxDump {
 
 /** A golden folder copied into the home as `to`, each message file dated as EXPECTED.json says, read an hour later. */
 async function putGolden(home: OracleHome, name: string, to: string): Promise<void> {
-  const expected = (await loadExpected())[name] as unknown as { fileMtimes: Record<string, number> };
-  const mtimes = expected.fileMtimes;
+  const mtimes = (await loadExpected())[name]!.fileMtimes ?? {};
   for (const entry of fs.readdirSync(path.join(goldenDir(), name))) {
     const file = await home.putCopy(path.join(to, entry), path.join(goldenDir(), name, entry));
     const mtime = mtimes[entry];
