@@ -26,7 +26,14 @@ export class LineProxy {
   /** Client command lines seen (POP3 with onCommand). */
   readonly commands: string[] = [];
 
+  private readonly open = new Set<net.Socket>();
+
   private constructor(private readonly server: net.Server, readonly port: number) {}
+
+  /** Closes every connection now, as a server that logs idle clients out does. */
+  dropAll(): void {
+    for (const s of this.open) s.destroy();
+  }
 
   static async start(upstreamPort: number, options: ProxyOptions, host = '127.0.0.1'): Promise<LineProxy> {
     let proxy: LineProxy | undefined;
@@ -43,6 +50,8 @@ export class LineProxy {
   private handle(client: net.Socket, port: number, host: string, o: ProxyOptions): void {
     this.connections++;
     const upstream = net.connect(port, host);
+    this.open.add(client);
+    client.on('close', () => this.open.delete(client));
     const cutting = o.cut && !this.cutDone ? { ...o.cut, seen: 0 } : undefined;
     const kill = (): void => {
       this.cutDone = true;
