@@ -21,6 +21,11 @@ export interface FormatCapabilities {
   readonly uids: boolean;
   /** System flags the format stores. */
   readonly flags: readonly SystemFlag[];
+  /**
+   * Flags every message copied in reads back with, whatever it had: not stored, but what a
+   * reader infers (mh: \Seen, from an atime later than the mtime, formats-dir.md 4.5).
+   */
+  readonly inferredFlags?: readonly SystemFlag[];
   /** Keeps the internal date's zone (mx and mh keep only an instant). */
   readonly dateZone: boolean;
   /** Can be written at all (phile cannot). */

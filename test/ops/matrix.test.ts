@@ -113,7 +113,9 @@ describe.each(WRITABLE)('from %s', (from) => {
     const copied = await readAll(target);
     expect(copied.length).toBe(original.length);
 
-    const heldFlags = (f: readonly SystemFlag[]): SystemFlag[] => f.filter((x) => dst.flags.includes(x)).sort();
+    const inferred = dst.inferredFlags ?? [];
+    const heldFlags = (f: readonly SystemFlag[]): SystemFlag[] =>
+      [...new Set([...f.filter((x) => dst.flags.includes(x)), ...inferred])].sort();
     expect(copied.map((m) => m.flags)).toEqual(original.map((m) => heldFlags(m.flags)));
     for (const flag of src.flags.filter((f) => !dst.flags.includes(f))) {
       if (original.some((m) => m.flags.includes(flag))) expect(lostDetails(result, 'flag')).toContain(flag);

@@ -14,12 +14,17 @@ const DASH_BACK = 9;
 const DATE_LENGTH = 26;
 
 export class FileWindow {
-  private readonly chunk: Chunk;
+  private chunk: Chunk;
+  /** The chunk after this one, being read while this one is surveyed (a walk mostly goes forward). */
+  private ahead: Chunk;
+  private reading: Promise<void> | undefined;
 
   constructor(fd: number, readonly size: number, capacity = tuning.chunkSize) {
     this.chunk = new Chunk(fd, Math.max(capacity, 4 * MAX_LINE));
+    this.ahead = new Chunk(fd, this.chunk.capacity);
   }
 
+  /** The chunk's bytes; valid until the next call that moves the window. */
   get buf(): Buffer {
     return this.chunk.buf;
   }
@@ -30,8 +35,26 @@ export class FileWindow {
    */
   async at(pos: number, n: number): Promise<number> {
     const want = Math.max(0, Math.min(n, this.size - pos));
-    if (!this.chunk.covers(pos, want)) await this.chunk.load(pos, this.size);
+    if (!this.chunk.covers(pos, want)) {
+      await this.settle();
+      if (this.ahead.covers(pos, want)) [this.chunk, this.ahead] = [this.ahead, this.chunk];
+      else await this.chunk.load(pos, this.size);
+      this.readAhead();
+    }
     return pos - this.chunk.start;
+  }
+
+  /** Starts reading what follows the chunk (overlapping it by a line, which may straddle its end). */
+  private readAhead(): void {
+    const end = this.chunk.start + this.chunk.length;
+    if (end < this.size) this.reading = this.ahead.load(end - MAX_LINE, this.size);
+  }
+
+  /** Waits for a read ahead to finish: its chunk is reused or replaced only then. */
+  private async settle(): Promise<void> {
+    const r = this.reading;
+    this.reading = undefined;
+    if (r) await r;
   }
 
   /** Bytes the chunk holds from pos (at most n), after at(pos, n). */
@@ -60,6 +83,7 @@ export class FileWindow {
    */
   async nextStrict(from: number): Promise<number | undefined> {
     let pos = from;
+    await this.settle();
     while (pos < this.size) {
       await this.chunk.load(pos, this.size);
       const { buf } = this;

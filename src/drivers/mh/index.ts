@@ -12,8 +12,9 @@ export const mhDriver: Driver = {
   capabilities: {
     keywords: false,
     uids: false,
-    // \Seen is only c-client's guess from the file times (formats-dir.md 4.5): nothing is stored
     flags: [],
+    // c-client's append leaves atime (now) after mtime (the internal date): its guess is \Seen
+    inferredFlags: ['\\Seen'],
     dateZone: false,
     writable: true,
   },
