@@ -3,46 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { astring, parseUidSet, uidSet, uidSets } from '../../../src/drivers/imap/args.js';
 import { canonicalName, decodeUtf7, encodeUtf7, fromHierarchy, hierarchy, wireName } from '../../../src/drivers/imap/names.js';
-import { fetchItems, literalAtEnd, parseResponse } from '../../../src/drivers/imap/parser.js';
 import { parseRemoteName } from '../../../src/names/index.js';
-
-describe('IMAP responses', () => {
-  it('reads a FETCH with a literal body, flags and a bracketed item name', () => {
-    const body = Buffer.from('Subject: x\r\n\r\nhi\r\n');
-    const r = parseResponse(`* 12 FETCH (UID 40 FLAGS (\\Seen $Junk) INTERNALDATE " 1-Jan-2020 08:00:00 -0800" RFC822.SIZE 19 BODY[HEADER.FIELDS (MESSAGE-ID)] {19})`, [body]);
-    expect(r.kind).toBe('data');
-    if (r.kind !== 'data') return;
-    expect(r.number).toBe(12);
-    expect(r.name).toBe('FETCH');
-    const items = fetchItems(r.values);
-    expect(items.get('UID')).toBe('40');
-    expect(items.get('FLAGS')).toEqual(['\\Seen', '$Junk']);
-    expect(items.get('INTERNALDATE')).toBe(' 1-Jan-2020 08:00:00 -0800');
-    expect(items.get('BODY[HEADER.FIELDS (MESSAGE-ID)]')).toBe(body);
-  });
-
-  it('reads status responses with codes, tagged and untagged', () => {
-    expect(parseResponse('m3 OK [APPENDUID 1796018097 1:500] Append completed.')).toEqual({
-      kind: 'tagged', tag: 'm3', status: 'OK', code: { name: 'APPENDUID', args: ['1796018097', '1:500'] }, text: 'Append completed.',
-    });
-    expect(parseResponse('* OK [PERMANENTFLAGS (\\Answered \\Seen \\*)] Flags permitted.')).toEqual({
-      kind: 'status', status: 'OK', code: { name: 'PERMANENTFLAGS', args: [['\\Answered', '\\Seen', '\\*']] }, text: 'Flags permitted.',
-    });
-    expect(parseResponse('m1 NO [TRYCREATE] Mailbox doesn\'t exist: x')).toMatchObject({ status: 'NO', code: { name: 'TRYCREATE' } });
-    expect(parseResponse('+ ')).toEqual({ kind: 'continuation', text: '' });
-  });
-
-  it('reads LIST with quoted names, escapes and NIL delimiters', () => {
-    expect(parseResponse('* LIST (\\HasNoChildren) "/" "sp ace \\"q\\""')).toMatchObject({ values: [['\\HasNoChildren'], '/', 'sp ace "q"'] });
-    expect(parseResponse('* LIST (\\Noselect) NIL ""')).toMatchObject({ values: [['\\Noselect'], null, ''] });
-  });
-
-  it('finds literal markers at line ends, plain and non-synchronizing', () => {
-    expect(literalAtEnd('* 1 FETCH (BODY[] {123}')).toBe(123);
-    expect(literalAtEnd('x {5+}')).toBe(5);
-    expect(literalAtEnd('m1 OK done')).toBeUndefined();
-  });
-});
 
 describe('mailbox names', () => {
   it('encodes and decodes modified UTF-7 (RFC 3501 5.1.3)', () => {
@@ -74,9 +35,9 @@ describe('mailbox names', () => {
 
 describe('arguments', () => {
   it('quotes 7-bit strings and sends anything else as a literal', () => {
-    expect(astring('sp ace"quote\\back')).toBe('"sp ace\\"quote\\\\back"');
-    expect(astring('Grüße')).toEqual({ literal: Buffer.from('Grüße') });
-    expect(astring('a\r\nb')).toEqual({ literal: Buffer.from('a\r\nb') });
+    expect(astring('sp ace"quote\\back')).toEqual({ type: 'STRING', value: 'sp ace"quote\\back' });
+    expect(astring('Grüße', true)).toEqual({ type: 'LITERAL', value: Buffer.from('Grüße'), sensitive: true });
+    expect(astring('a\r\nb')).toEqual({ type: 'LITERAL', value: Buffer.from('a\r\nb') });
   });
 
   it('writes UID sets compactly and reads them back', () => {
