@@ -1,13 +1,15 @@
 // prune: delete and expunge the messages that match search criteria
 // (mailutil.md 4.8). One pass over messages() evaluates the criteria, reading
-// a message's text only when a criterion needs it; then the matches get
-// \Deleted and the mailbox is expunged. As in mailutil, the expunge also
+// a message's text only when a criterion needs it; a store that searches
+// itself (an IMAP server: UID SEARCH) is sent the criteria instead, and only a
+// dry run then reads messages, for its list. Then the matches get \Deleted
+// and the mailbox is expunged. As in mailutil, the expunge also
 // removes messages that were already \Deleted, unless keepDeleted asks to
 // expunge only the matches; and when nothing matches nothing is expunged. A dry
 // run opens the mailbox read-only and changes nothing.
 import { formatInternalDate } from '../mail/dates.js';
 import { ReadOnlyMailbox } from '../errors.js';
-import { MessageView, type LastMessage, type SearchCriteria } from '../search/index.js';
+import { MessageView, SearchCriteria, type LastMessage } from '../search/index.js';
 import { openMailbox } from '../store/index.js';
 import type { FormatName, Mailbox, MailboxRef, MessageRecord, StoreContext } from '../store/types.js';
 import { noProgress, type ProgressSink } from './progress.js';
@@ -63,12 +65,10 @@ export async function pruneMailbox(
     if (!dryRun && !box.writable) {
       throw new ReadOnlyMailbox(ref.name, `can't prune ${ref.name}: it is read-only (${box.format})`);
     }
-    const last = criteria.needsLast ? await lastMessage(box) : undefined;
-    const pass = await searchPass(box, criteria, last, {
-      onProgress: options.onProgress ?? noProgress,
-      candidates: dryRun ? options.onCandidate : undefined,
-      keepDeleted,
-    });
+    const passOptions = { onProgress: options.onProgress ?? noProgress, candidates: dryRun ? options.onCandidate : undefined, keepDeleted };
+    const pass = box.search
+      ? await serverSearch(box, box.search.bind(box), criteria, passOptions)
+      : await searchPass(box, localMatch(criteria, criteria.needsLast ? await lastMessage(box) : undefined), passOptions);
     const matched = pass.uids.length;
     const alsoDeleted = matched > 0 && !keepDeleted ? pass.deletedOthers : 0;
     const base = {
@@ -97,21 +97,47 @@ interface PassOptions {
   readonly keepDeleted: boolean;
 }
 
-async function searchPass(
-  box: Mailbox, criteria: SearchCriteria, last: LastMessage | undefined, options: PassOptions,
-): Promise<{ uids: number[]; deletedOthers: number }> {
+interface Pass {
+  readonly uids: number[];
+  readonly deletedOthers: number;
+}
+
+/** Whether a message matches, and its parsed text if that had to be read. */
+type Match = (m: MessageRecord) => Promise<{ matched: boolean; view?: MessageView }>;
+
+function localMatch(criteria: SearchCriteria, last: LastMessage | undefined): Match {
+  return async (m) => {
+    const matched = criteria.matchIndex(m, last);
+    if (matched !== undefined) return { matched };
+    const view = new MessageView(await m.text());
+    return { matched: criteria.matchView(m, view, last), view };
+  };
+}
+
+const DELETED = SearchCriteria.parse(['deleted']);
+
+/** The store's own search; a dry run still passes over the messages to list them. */
+async function serverSearch(
+  box: Mailbox, search: (c: SearchCriteria) => Promise<number[]>, criteria: SearchCriteria, options: PassOptions,
+): Promise<Pass> {
+  const uids = await search(criteria);
+  if (options.candidates) {
+    const wanted = new Set(uids);
+    return searchPass(box, (m) => Promise.resolve({ matched: wanted.has(m.uid) }), options);
+  }
+  const matched = new Set(uids);
+  const deletedOthers = uids.length > 0 ? (await search(DELETED)).filter((u) => !matched.has(u)).length : 0;
+  return { uids, deletedOthers };
+}
+
+async function searchPass(box: Mailbox, match: Match, options: PassOptions): Promise<Pass> {
   const uids: number[] = [];
   let deletedOthers = 0;
   // a dry run lists the already-deleted messages that go too, but only once something matches
   let waiting: PruneCandidate[] = [];
   let n = 0;
   for await (const m of box.messages()) {
-    let view: MessageView | undefined;
-    let matched = criteria.matchIndex(m, last);
-    if (matched === undefined) {
-      view = new MessageView(await m.text());
-      matched = criteria.matchView(m, view, last);
-    }
+    const { matched, view } = await match(m);
     const deleted = m.flags.includes('\\Deleted');
     if (matched) uids.push(m.uid);
     else if (deleted) deletedOthers++;

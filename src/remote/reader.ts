@@ -1,5 +1,5 @@
-// Reading a server's bytes as lines and counted blocks (IMAP literals, POP3
-// multi-line answers), with flow control: when more than a few MB wait
+// Reading a server's bytes as lines and counted blocks (POP3 multi-line
+// answers), with flow control: when more than a few MB wait
 // unread, the socket is paused and the server is slowed down by TCP itself,
 // so memory stays flat however fast the server sends and however slowly the
 // destination writes.

@@ -3,6 +3,7 @@
 import type { MailDate } from '../mail/dates.js';
 import type { SystemFlag } from '../mail/flags.js';
 import type { LocalRef, MailboxRef, RemoteRef } from '../names/types.js';
+import type { SearchCriteria } from '../search/index.js';
 
 export type { LocalRef, MailboxRef, RemoteRef } from '../names/types.js';
 export type { MailDate } from '../mail/dates.js';
@@ -144,6 +145,11 @@ export interface Mailbox {
    * where the store can list them without reading every text (a server's headers only).
    */
   identities?(): Promise<string[]>;
+  /**
+   * The UIDs of the messages that match, in mailbox order, where the store evaluates criteria
+   * itself (a server's UID SEARCH); prune then sends the criteria instead of reading every message.
+   */
+  search?(criteria: SearchCriteria): Promise<number[]>;
 }
 
 export interface CreateOptions {

@@ -190,12 +190,12 @@ describe('TLS, passwords and errors', () => {
     const box = server.imap('alice', 'INBOX');
     const env = await run(['-d', 'check', box]);
     expect(env.code).toBe(0);
-    expect(env.stderr).toMatch(/C: m1 AUTHENTICATE CRAM-MD5\n.*S: \+ <suppressed>\n.*C: <suppressed>\n/);
+    expect(env.stderr).toMatch(/C: 1 AUTHENTICATE CRAM-MD5\n.*S: \+ <suppressed>\n.*C: <suppressed>\n/);
     const file = path.join(home, 'pw');
     await fsp.writeFile(file, 'alice-pw\n', { mode: 0o600 });
     const viaFile = await run(['-d', 'check', server.imap('alice', 'INBOX', '/tls/novalidate-cert'), '--password-file', file], {});
     expect(viaFile.code).toBe(0);
-    expect(viaFile.stderr).toMatch(/C: m\d+ AUTHENTICATE PLAIN <suppressed>\n/);
+    expect(viaFile.stderr).toMatch(/C: [0-9A-F]+ AUTHENTICATE PLAIN <suppressed>\n/);
     const netrc = path.join(home, 'netrc');
     await fsp.writeFile(netrc, `machine other login x password y\nmachine 127.0.0.1 login alice password alice-pw\n`);
     // no /user=: the login comes from the netrc entry too

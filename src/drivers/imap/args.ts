@@ -1,33 +1,40 @@
-// Writing command arguments: strings quoted or sent as literals, flag lists,
+// Writing command arguments as imapflow's compiler takes them: strings quoted
+// or sent as literals, words and lists the driver builds itself verbatim,
 // dates, UID sets.
 import { formatInternalDate, type MailDate } from '../../mail/dates.js';
 import type { SystemFlag } from '../../mail/flags.js';
+import type { ImapNode } from './client.js';
 import { wireName } from './names.js';
-import type { Part } from './session.js';
 
 /**
  * A string argument: quoted when it is 7-bit text, else a literal (8-bit passwords, names
  * with control characters), as RFC 3501 requires.
  */
-export function astring(s: string): Part {
+export function astring(s: string, sensitive = false): ImapNode {
+  const secret = sensitive ? { sensitive: true } : {};
   // eslint-disable-next-line no-control-regex
-  if (/^[\x20-\x7e]*$/.test(s) && s.length < 1024) return `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
-  return { literal: Buffer.from(s, 'utf8') };
+  if (/^[\x20-\x7e]*$/.test(s) && s.length < 1024) return { type: 'STRING', value: s, ...secret };
+  return { type: 'LITERAL', value: Buffer.from(s, 'utf8'), ...secret };
+}
+
+/** Words written as they are: item lists, flag lists, UID sets, search keys the driver composed. */
+export function words(text: string): ImapNode {
+  return { type: 'TEXT', value: text };
 }
 
 /** A mailbox name argument (the typed name, encoded as the server wants it). */
-export function mailbox(name: string): Part {
+export function mailbox(name: string): ImapNode {
   return astring(wireName(name));
 }
 
 /** `(\Seen \Flagged kw1 kw2)`: system flags in mailutil's order, then keywords. */
-export function flagList(flags: readonly SystemFlag[], keywords: readonly string[]): string {
-  return `(${[...flags, ...keywords].join(' ')})`;
+export function flagList(flags: readonly SystemFlag[], keywords: readonly string[]): ImapNode {
+  return words(`(${[...flags, ...keywords].join(' ')})`);
 }
 
 /** An internal date as APPEND takes it: `" 7-May-2001 20:54:30 -0700"`. */
-export function dateTime(d: MailDate): string {
-  return `"${formatInternalDate(d)}"`;
+export function dateTime(d: MailDate): ImapNode {
+  return { type: 'STRING', value: formatInternalDate(d) };
 }
 
 /** UIDs as a compact set: `1:5,7,9:12` (sorted, duplicates dropped). */

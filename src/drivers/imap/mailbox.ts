@@ -2,8 +2,8 @@
 // connection per open mailbox, closed by close(). The mailbox is EXAMINEd
 // (read-only: no \Recent taken from the user's mail reader) and only SELECTed
 // when flags are changed or messages expunged. Messages are fetched in
-// batches of a few MB, two in flight; appends go out in MULTIAPPEND batches
-// with LITERAL+, so a copy is not one round trip per message. What the
+// batches of a few MB; appends go out in MULTIAPPEND batches with LITERAL+,
+// so a copy is not one round trip per message. What the
 // server did with each appended message (flags, keywords, date, UID) is read
 // back and any difference named. A mailbox that already holds some of the
 // messages (an interrupted earlier run) gets only the ones it lacks.
@@ -12,22 +12,23 @@ import { EPOCH_DATE, parseCClientDate, type MailDate } from '../../mail/dates.js
 import { sortFlags, type SystemFlag } from '../../mail/flags.js';
 import { IdentityCounts, identity, identityOfText, messageIdOf } from '../../mail/identity.js';
 import type { RemoteRef } from '../../names/types.js';
+import type { SearchCriteria } from '../../search/index.js';
 import type {
   AppendOptions, AppendResult, FlagChange, LossKind, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
   StoreContext,
 } from '../../store/types.js';
 import { uidSet } from './args.js';
-import { appendBatch, type Appended, type Outgoing } from './commands/append.js';
+import { appendBatch, type Outgoing } from './commands/append.js';
+import type { ImapNode } from './client.js';
 import { expungeAll, uidExpunge } from './commands/expunge.js';
-import { bytesOf, fetch, flagsOf, num, type FetchItems } from './commands/fetch.js';
-import { logout } from './commands/logout.js';
+import { fetch } from './commands/fetch.js';
 import { uidSearch } from './commands/search.js';
 import { select, type Selection } from './commands/select.js';
 import { storeFlags } from './commands/store.js';
 import { connectImap, type ImapConnection } from './connect.js';
 import { Handoff } from './handoff.js';
-import { text } from './parser.js';
 import { refusal } from './refusal.js';
+import { bytesOf, flagsOf, num, text, type FetchItems } from './values.js';
 
 /** A fetch batch: at most this many bytes of text, or messages. */
 const FETCH_BATCH_BYTES = 16 << 20;
@@ -35,16 +36,14 @@ const FETCH_BATCH_MESSAGES = 2000;
 /** An append batch (one MULTIAPPEND command). */
 const APPEND_BATCH_BYTES = 8 << 20;
 const APPEND_BATCH_MESSAGES = 1000;
-/** Batches sent before the first one's answer is awaited. */
-const IN_FLIGHT = 2;
 
 interface Index {
   readonly uids: number[];
   readonly sizes: number[];
 }
 
-function internalDate(v: unknown): MailDate {
-  return (typeof v === 'string' && parseCClientDate(v, 0)) || EPOCH_DATE;
+function internalDate(node: ImapNode | undefined): MailDate {
+  return parseCClientDate(text(node), 0) || EPOCH_DATE;
 }
 
 function splitFlags(raw: readonly string[]): { flags: SystemFlag[]; keywords: string[]; recent: boolean } {
@@ -105,7 +104,7 @@ export class ImapMailbox implements Mailbox {
       }
       return new ImapMailbox(ref, conn, selection, mode === 'write' && !ref.flags.readonly, ctx, Math.max(0, uidLast));
     } catch (e) {
-      await logout(conn.session);
+      await conn.session.logout();
       throw e;
     }
   }
@@ -144,35 +143,27 @@ export class ImapMailbox implements Mailbox {
     const handoff = new Handoff<MessageRecord>();
     let position = 0;
     let seq = 0;
-    let next = 0;
-    let running = 0;
-    const request = (): void => {
-      if (next >= batches.length) {
-        if (running === 0) handoff.end();
-        return;
+    const read = async (): Promise<void> => {
+      for (const uids of batches) {
+        await fetch(this.session, {
+          byUid: true, set: uidSet(uids), items: '(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])',
+          required: ['UID', 'BODY[]'],
+          onMessage: (m) => {
+            const record = this.record(m, ++seq, (position += num(m.get('RFC822.SIZE'))));
+            return handoff.push(record, record.size);
+          },
+        }, `can't read ${this.ref.name}`);
       }
-      const uids = batches[next++]!;
-      running++;
-      fetch(this.session, {
-        byUid: true, set: uidSet(uids), items: '(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])',
-        required: ['UID', 'BODY[]'],
-        onMessage: (m) => {
-          const record = this.record(m, ++seq, (position += num(m.get('RFC822.SIZE'))));
-          return handoff.push(record, record.size);
-        },
-      }, `can't read ${this.ref.name}`).then(() => {
-        running--;
-        request();
-      }, (e: Error) => handoff.fail(e));
+      handoff.end();
     };
-    for (let i = 0; i < IN_FLIGHT; i++) request();
+    read().catch((e: Error) => handoff.fail(e));
     let finished = false;
     try {
       for (let r = await handoff.next(); r; r = await handoff.next()) yield r;
       finished = true;
     } finally {
       // a consumer that stops early leaves answers on the wire: this connection is done
-      if (!finished) this.session.abort(new ConnectionFailed(`reading ${this.ref.name} was stopped`));
+      if (!finished) this.session.abort();
     }
   }
 
@@ -219,25 +210,19 @@ export class ImapMailbox implements Mailbox {
     let uidsKnown = true;
     let skipped = 0;
     let accepted = 0;
-    const inFlight: { promise: Promise<Appended>; size: number }[] = [];
-    const settle = async (): Promise<void> => {
-      const { promise, size } = inFlight.shift()!;
-      const done = await promise;
+    let pending: Outgoing[] = [];
+    let pendingBytes = 0;
+    const dispatch = async (): Promise<void> => {
+      if (pending.length === 0) return;
+      const done = await appendBatch(this.session, this.ref.mailbox, pending);
       accepted += done.accepted;
       if (done.uids) gotUids.push(...done.uids);
       else if (done.accepted > 0) uidsKnown = false;
       if (done.broken) throw done.broken;
       if (done.refused) throw refusal(done.refused, `can't append to ${this.ref.name}`, this.ref.name);
-      for (let i = accepted - size; i < accepted; i++) options.onMessage?.(i + 1);
-    };
-    let pending: Outgoing[] = [];
-    let pendingBytes = 0;
-    const dispatch = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      inFlight.push({ promise: appendBatch(this.session, this.ref.mailbox, pending), size: pending.length });
+      for (let i = accepted - pending.length; i < accepted; i++) options.onMessage?.(i + 1);
       pending = [];
       pendingBytes = 0;
-      if (inFlight.length >= IN_FLIGHT) await settle();
     };
     try {
       for await (const m of batch) {
@@ -251,10 +236,7 @@ export class ImapMailbox implements Mailbox {
         if (pendingBytes >= APPEND_BATCH_BYTES || pending.length >= APPEND_BATCH_MESSAGES) await dispatch();
       }
       await dispatch();
-      while (inFlight.length > 0) await settle();
     } catch (e) {
-      // what the failed batches did not take: settle them all before undoing anything
-      while (inFlight.length > 0) await settle().catch(() => undefined);
       throw await this.undo(e as Error, uidsKnown ? gotUids : undefined, accepted, sent.length > 0);
     }
     const uids = uidsKnown ? gotUids : await this.newUids(uidNextBefore, accepted);
@@ -344,6 +326,12 @@ export class ImapMailbox implements Mailbox {
     return losses;
   }
 
+  /** UID SEARCH with the criteria: the server decides what matches. */
+  async search(criteria: SearchCriteria): Promise<number[]> {
+    const found = await uidSearch(this.session, criteria.toImapParts(), `can't search ${this.ref.name}`);
+    return found.sort((a, b) => a - b);
+  }
+
   async store(uids: readonly number[], change: FlagChange): Promise<void> {
     this.mustWrite('change flags in');
     if (uids.length === 0) return;
@@ -371,7 +359,7 @@ export class ImapMailbox implements Mailbox {
       n = await uidExpunge(this.session, uids, what);
     } else {
       const wanted = new Set(uids);
-      const others = (await uidSearch(this.session, 'DELETED', what)).filter((u) => !wanted.has(u));
+      const others = (await uidSearch(this.session, ['DELETED'], what)).filter((u) => !wanted.has(u));
       await storeFlags(this.session, others, '-', ['\\Deleted'], [], what);
       try {
         n = await expungeAll(this.session, what);
@@ -402,7 +390,7 @@ export class ImapMailbox implements Mailbox {
   }
 
   async close(): Promise<void> {
-    await logout(this.session);
+    await this.session.logout();
   }
 }
 

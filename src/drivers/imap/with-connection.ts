@@ -2,7 +2,6 @@
 // opened, used, logged out, whatever happens.
 import type { RemoteRef } from '../../names/types.js';
 import type { StoreContext } from '../../store/types.js';
-import { logout } from './commands/logout.js';
 import { connectImap, type ImapConnection } from './connect.js';
 
 export async function withConnection<T>(ref: RemoteRef, ctx: StoreContext, work: (c: ImapConnection) => Promise<T>): Promise<T> {
@@ -10,6 +9,6 @@ export async function withConnection<T>(ref: RemoteRef, ctx: StoreContext, work:
   try {
     return await work(c);
   } finally {
-    await logout(c.session);
+    await c.session.logout();
   }
 }

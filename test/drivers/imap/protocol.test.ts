@@ -1,48 +1,79 @@
-// The IMAP driver's pieces that need no server: response parsing, modified
-// UTF-7 names, argument writing, c-client's canonical name.
+// The IMAP driver's pieces that need no server: reading what imapflow's
+// parser makes of responses, -d telemetry from imapflow's log, modified UTF-7
+// names, argument writing, c-client's canonical name.
+import parse from 'imapflow/lib/handler/imap-parser.js';
 import { describe, expect, it } from 'vitest';
 import { astring, parseUidSet, uidSet, uidSets } from '../../../src/drivers/imap/args.js';
+import type { ParsedResponse } from '../../../src/drivers/imap/client.js';
 import { canonicalName, decodeUtf7, encodeUtf7, fromHierarchy, hierarchy, wireName } from '../../../src/drivers/imap/names.js';
-import { fetchItems, literalAtEnd, parseResponse } from '../../../src/drivers/imap/parser.js';
-import { parseRemoteName } from '../../../src/names/index.js';
+import { telemetryLogger } from '../../../src/drivers/imap/telemetry.js';
+import { bytesOf, codeOf, fetchItems, flagsOf, text, textOf } from '../../../src/drivers/imap/values.js';
 
-describe('IMAP responses', () => {
-  it('reads a FETCH with a literal body, flags and a bracketed item name', () => {
-    const body = Buffer.from('Subject: x\r\n\r\nhi\r\n');
-    const r = parseResponse(`* 12 FETCH (UID 40 FLAGS (\\Seen $Junk) INTERNALDATE " 1-Jan-2020 08:00:00 -0800" RFC822.SIZE 19 BODY[HEADER.FIELDS (MESSAGE-ID)] {19})`, [body]);
-    expect(r.kind).toBe('data');
-    if (r.kind !== 'data') return;
-    expect(r.number).toBe(12);
-    expect(r.name).toBe('FETCH');
-    const items = fetchItems(r.values);
-    expect(items.get('UID')).toBe('40');
-    expect(items.get('FLAGS')).toEqual(['\\Seen', '$Junk']);
-    expect(items.get('INTERNALDATE')).toBe(' 1-Jan-2020 08:00:00 -0800');
-    expect(items.get('BODY[HEADER.FIELDS (MESSAGE-ID)]')).toBe(body);
+const parsed = async (line: string, literals: Buffer[] = []): Promise<ParsedResponse> =>
+  (await parse(line, { literals })) as unknown as ParsedResponse;
+
+describe('responses as imapflow parses them', () => {
+  it('reads a FETCH with a literal body, flags, a raw INTERNALDATE and a bracketed item name', async () => {
+    const body = Buffer.from('Message-ID: <a@b>\r\n\r\n');
+    const r = await parsed('* 12 FETCH (UID 40 FLAGS (\\Seen $Junk) INTERNALDATE " 1-Jan-2020 08:00:00 -0800" RFC822.SIZE 19 BODY[HEADER.FIELDS (MESSAGE-ID)] {21}\r\n)', [body]);
+    const items = fetchItems(r);
+    expect(text(items.get('UID'))).toBe('40');
+    expect(flagsOf(items.get('FLAGS'))).toEqual(['\\Seen', '$Junk']);
+    expect(text(items.get('INTERNALDATE'))).toBe(' 1-Jan-2020 08:00:00 -0800');
+    expect(bytesOf(items.get('BODY[HEADER.FIELDS (MESSAGE-ID)]'))).toEqual(body);
   });
 
-  it('reads status responses with codes, tagged and untagged', () => {
-    expect(parseResponse('m3 OK [APPENDUID 1796018097 1:500] Append completed.')).toEqual({
-      kind: 'tagged', tag: 'm3', status: 'OK', code: { name: 'APPENDUID', args: ['1796018097', '1:500'] }, text: 'Append completed.',
-    });
-    expect(parseResponse('* OK [PERMANENTFLAGS (\\Answered \\Seen \\*)] Flags permitted.')).toEqual({
-      kind: 'status', status: 'OK', code: { name: 'PERMANENTFLAGS', args: [['\\Answered', '\\Seen', '\\*']] }, text: 'Flags permitted.',
-    });
-    expect(parseResponse('m1 NO [TRYCREATE] Mailbox doesn\'t exist: x')).toMatchObject({ status: 'NO', code: { name: 'TRYCREATE' } });
-    expect(parseResponse('+ ')).toEqual({ kind: 'continuation', text: '' });
-  });
-
-  it('reads LIST with quoted names, escapes and NIL delimiters', () => {
-    expect(parseResponse('* LIST (\\HasNoChildren) "/" "sp ace \\"q\\""')).toMatchObject({ values: [['\\HasNoChildren'], '/', 'sp ace "q"'] });
-    expect(parseResponse('* LIST (\\Noselect) NIL ""')).toMatchObject({ values: [['\\Noselect'], null, ''] });
-  });
-
-  it('finds literal markers at line ends, plain and non-synchronizing', () => {
-    expect(literalAtEnd('* 1 FETCH (BODY[] {123}')).toBe(123);
-    expect(literalAtEnd('x {5+}')).toBe(5);
-    expect(literalAtEnd('m1 OK done')).toBeUndefined();
+  it('reads response codes and text of status responses', async () => {
+    const appended = await parsed('m3 OK [APPENDUID 1796018097 1:500] Append completed.');
+    expect(codeOf(appended)).toEqual({ name: 'APPENDUID', args: ['1796018097', '1:500'] });
+    expect(textOf(appended)).toBe('Append completed.');
+    expect(codeOf(await parsed('* OK [PERMANENTFLAGS (\\Answered \\Seen \\*)] Flags permitted.')))
+      .toEqual({ name: 'PERMANENTFLAGS', args: [['\\Answered', '\\Seen', '\\*']] });
+    const refused = await parsed("m1 NO Mailbox doesn't exist: x");
+    expect(codeOf(refused)).toBeUndefined();
+    expect(textOf(refused)).toBe("Mailbox doesn't exist: x");
   });
 });
+
+describe('-d telemetry', () => {
+  function record(entries: { src: string; msg: string }[], plus = true): string[] {
+    const lines: string[] = [];
+    const log = telemetryLogger((l) => lines.push(l), (n) => `{${n}${plus ? '+' : ''}}`);
+    for (const e of entries) log.debug(e);
+    return lines;
+  }
+
+  it('shows a login\'s verb and mechanism only, and nothing of the exchange until its answer', () => {
+    expect(record([
+      { src: 'c', msg: '1 AUTHENTICATE PLAIN "(* value hidden *)"' },
+      { src: 's', msg: '1 OK Logged in' },
+      { src: 'c', msg: '2 AUTHENTICATE LOGIN' },
+      { src: 's', msg: '+ VXNlcm5hbWU6' },
+      { src: 'c', msg: 'YWxpY2U=' },
+      { src: 's', msg: '+ UGFzc3dvcmQ6' },
+      { src: 'c', msg: '(* value hidden *)' },
+      { src: 's', msg: '2 NO [AUTHENTICATIONFAILED] Authentication failed.' },
+      { src: 'c', msg: '3 LOGIN "alice" "(* value hidden *)"' },
+      { src: 's', msg: '3 OK done' },
+      { src: 'c', msg: '4 NOOP' },
+    ])).toEqual([
+      'C: 1 AUTHENTICATE PLAIN <suppressed>', 'S: 1 OK Logged in',
+      'C: 2 AUTHENTICATE LOGIN', 'S: + <suppressed>', 'C: <suppressed>', 'S: + <suppressed>', 'C: <suppressed>',
+      'S: 2 NO [AUTHENTICATIONFAILED] Authentication failed.',
+      'C: 3 LOGIN <suppressed>', 'S: 3 OK done', 'C: 4 NOOP',
+    ]);
+  });
+
+  it('shows literals by their marker and size, and a long command by its start', () => {
+    const append = `5 APPEND "x" () "(* 5000B literal *)"${' () "(* 10B literal *)"'.repeat(100)}`;
+    const [withPlus] = record([{ src: 'c', msg: append }]);
+    expect(withPlus).toMatch(/^C: 5 APPEND "x" \(\) \{5000\+\} \(5000 octets\) \(\) \{10\+\} \(10 octets\).* \.\.\. \(\d+ characters\)$/);
+    expect(record([{ src: 'c', msg: '6 APPEND "x" "(* 9B literal *)"' }], false)).toEqual(['C: 6 APPEND "x" {9} (9 octets)']);
+    expect(record([{ src: 's', msg: '* 1 FETCH (BODY[] "(* 9B literal *)")' }])).toEqual(['S: * 1 FETCH (BODY[] {9} (9 octets))']);
+  });
+});
+
+import { parseRemoteName } from '../../../src/names/index.js';
 
 describe('mailbox names', () => {
   it('encodes and decodes modified UTF-7 (RFC 3501 5.1.3)', () => {
@@ -74,9 +105,9 @@ describe('mailbox names', () => {
 
 describe('arguments', () => {
   it('quotes 7-bit strings and sends anything else as a literal', () => {
-    expect(astring('sp ace"quote\\back')).toBe('"sp ace\\"quote\\\\back"');
-    expect(astring('Grüße')).toEqual({ literal: Buffer.from('Grüße') });
-    expect(astring('a\r\nb')).toEqual({ literal: Buffer.from('a\r\nb') });
+    expect(astring('sp ace"quote\\back')).toEqual({ type: 'STRING', value: 'sp ace"quote\\back' });
+    expect(astring('Grüße', true)).toEqual({ type: 'LITERAL', value: Buffer.from('Grüße'), sensitive: true });
+    expect(astring('a\r\nb')).toEqual({ type: 'LITERAL', value: Buffer.from('a\r\nb') });
   });
 
   it('writes UID sets compactly and reads them back', () => {

@@ -1,12 +1,14 @@
 // APPEND (RFC 3501 6.3.11), MULTIAPPEND (RFC 3502) and LITERAL+ (RFC 7888):
 // a batch of messages goes out as one MULTIAPPEND command when the server
-// offers it, else as one APPEND per message; with LITERAL+ nothing waits for
-// the server between messages, and the session pipelines the next batch
-// behind this one. UIDPLUS's APPENDUID says which UIDs the server gave.
+// offers it, else as one APPEND per message (imapflow has one command in
+// flight at a time; client.ts makes every literal non-synchronizing under
+// LITERAL+, so nothing waits for a "+" either way). UIDPLUS's APPENDUID says
+// which UIDs the server gave.
 import type { MailDate } from '../../../mail/dates.js';
 import type { SystemFlag } from '../../../mail/flags.js';
 import { dateTime, flagList, mailbox, parseUidSet } from '../args.js';
-import type { ImapSession, Part, Tagged } from '../session.js';
+import type { ImapNode } from '../client.js';
+import type { ImapSession, Tagged } from '../session.js';
 
 export interface Outgoing {
   readonly text: Buffer;
@@ -27,31 +29,36 @@ export interface Appended {
   readonly uidValidity?: number;
 }
 
-function messageParts(m: Outgoing): Part[] {
-  return [flagList(m.flags, m.keywords), dateTime(m.internalDate), { literal: m.text }];
+function messageParts(m: Outgoing): ImapNode[] {
+  return [flagList(m.flags, m.keywords), dateTime(m.internalDate), { type: 'LITERAL', value: m.text }];
 }
 
 /** Sends the batch; resolves when the server has answered for all of it. */
 export async function appendBatch(s: ImapSession, name: string, batch: readonly Outgoing[]): Promise<Appended> {
   if (batch.length > 1 && s.has('MULTIAPPEND')) {
     // all or nothing: the server stores the whole batch or none of it
-    const r = await s.command({ parts: ['APPEND', mailbox(name), ...batch.flatMap(messageParts)] });
+    const r = await s.command('APPEND', [mailbox(name), ...batch.flatMap(messageParts)]);
     return r.status === 'OK' ? { accepted: batch.length, ...appendUids(r) } : { refused: r, accepted: 0 };
   }
-  // one command per message, all sent at once: the session pipelines them
-  const settled = await Promise.allSettled(batch.map((m) => s.command({ parts: ['APPEND', mailbox(name), ...messageParts(m)] })));
-  const answers = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const broken = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as Error | undefined;
-  const ok = answers.filter((a) => a.status === 'OK');
-  const found = ok.map(appendUids);
-  const uids = found.every((f) => f.uids) ? found.flatMap((f) => f.uids!) : undefined;
-  const refused = answers.find((a) => a.status !== 'OK');
-  return {
-    ...(refused ? { refused } : {}),
-    ...(broken ? { broken } : {}),
-    accepted: ok.length,
-    ...(uids ? { uids, uidValidity: found[0]?.uidValidity } : {}),
-  };
+  const uids: number[] = [];
+  let uidValidity: number | undefined;
+  let accepted = 0;
+  const sofar = (): Pick<Appended, 'accepted' | 'uids' | 'uidValidity'> =>
+    ({ accepted, ...(uids.length === accepted ? { uids, uidValidity } : {}) });
+  for (const m of batch) {
+    let r: Tagged;
+    try {
+      r = await s.command('APPEND', [mailbox(name), ...messageParts(m)]);
+    } catch (e) {
+      return { broken: e as Error, ...sofar() };
+    }
+    if (r.status !== 'OK') return { refused: r, ...sofar() };
+    accepted++;
+    const got = appendUids(r);
+    if (got.uids) uids.push(...got.uids);
+    uidValidity ??= got.uidValidity;
+  }
+  return sofar();
 }
 
 function appendUids(r: Tagged): { uids?: number[]; uidValidity?: number } {

@@ -1,29 +1,24 @@
 // EXPUNGE and UIDPLUS's UID EXPUNGE (RFC 4315): removes \Deleted messages,
 // with UID EXPUNGE only the given ones. Returns how many the server removed
 // (one untagged EXPUNGE each; mailsmith never enables QRESYNC's VANISHED).
-import { uidSets } from '../args.js';
+// (imapflow's messageDelete would also flag the messages \Deleted first.)
+import { uidSets, words } from '../args.js';
 import { expectOk } from '../refusal.js';
-import type { ImapSession, Untagged } from '../session.js';
+import type { ImapSession } from '../session.js';
 
-function counter(): { count: () => number; onUntagged: (u: Untagged) => void } {
+function counter(): { count: () => number; untagged: { EXPUNGE: () => void } } {
   let n = 0;
-  return {
-    count: () => n,
-    onUntagged: (u) => {
-      if (u.kind === 'data' && u.name === 'EXPUNGE') n++;
-    },
-  };
+  return { count: () => n, untagged: { EXPUNGE: () => void n++ } };
 }
 
 export async function expungeAll(s: ImapSession, what: string): Promise<number> {
   const c = counter();
-  expectOk(await s.command({ parts: ['EXPUNGE'], onUntagged: c.onUntagged }), what);
+  expectOk(await s.command('EXPUNGE', [], { untagged: c.untagged }), what);
   return c.count();
 }
 
 export async function uidExpunge(s: ImapSession, uids: readonly number[], what: string): Promise<number> {
   const c = counter();
-  const answers = await Promise.all(uidSets(uids).map((set) => s.command({ parts: ['UID EXPUNGE', set], onUntagged: c.onUntagged })));
-  for (const r of answers) expectOk(r, what);
+  for (const set of uidSets(uids)) expectOk(await s.command('UID EXPUNGE', [words(set)], { untagged: c.untagged }), what);
   return c.count();
 }

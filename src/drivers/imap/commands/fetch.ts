@@ -1,11 +1,11 @@
-// FETCH and UID FETCH: one command per batch, the answers handed over as they
-// arrive (a consumer that awaits holds the reading loop, and with it the
-// socket: memory stays flat).
+// FETCH and UID FETCH: one command per batch, each answer handed over as it
+// arrives. imapflow reads no further while a handler's promise is pending,
+// so a consumer that awaits holds the socket, and memory stays flat.
+// (imapflow's fetch() turns INTERNALDATE into a Date, which has no zone.)
+import { words } from '../args.js';
 import { expectOk } from '../refusal.js';
-import { fetchItems, text, type ImapValue } from '../parser.js';
 import type { ImapSession } from '../session.js';
-
-export type FetchItems = Map<string, ImapValue>;
+import { fetchItems, type FetchItems } from '../values.js';
 
 export interface FetchRequest {
   /** UID FETCH (the set is UIDs) or FETCH (message numbers). */
@@ -19,28 +19,14 @@ export interface FetchRequest {
 }
 
 export async function fetch(s: ImapSession, req: FetchRequest, what: string): Promise<void> {
-  const r = await s.command({
-    parts: [req.byUid ? 'UID FETCH' : 'FETCH', req.set, req.items],
-    onUntagged: (u) => {
-      if (u.kind !== 'data' || u.name !== 'FETCH') return;
-      const items = fetchItems(u.values);
-      if (!req.required.every((k) => items.has(k))) return;
-      return req.onMessage(items, u.number ?? 0);
+  const r = await s.command(req.byUid ? 'UID FETCH' : 'FETCH', [words(req.set), words(req.items)], {
+    untagged: {
+      FETCH: (u) => {
+        const items = fetchItems(u);
+        if (!req.required.every((k) => items.has(k))) return;
+        return req.onMessage(items, Number(u.command));
+      },
     },
   });
   expectOk(r, what);
-}
-
-export const num = (v: ImapValue | undefined): number => Number(text(v));
-
-/** A FLAGS value as strings. */
-export function flagsOf(v: ImapValue | undefined): string[] {
-  return Array.isArray(v) ? v.map((f) => text(f)) : [];
-}
-
-/** The bytes of a BODY[...] item (NIL: none). */
-export function bytesOf(v: ImapValue | undefined): Buffer {
-  if (Buffer.isBuffer(v)) return v;
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  return Buffer.alloc(0);
 }

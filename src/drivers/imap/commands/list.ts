@@ -1,9 +1,9 @@
 // LIST reference pattern (RFC 3501 6.3.8): mailbox names with their
-// attributes and the hierarchy delimiter.
+// attributes and the hierarchy delimiter, names as the server sent them.
 import { astring } from '../args.js';
-import { text } from '../parser.js';
 import { expectOk } from '../refusal.js';
 import type { ImapSession } from '../session.js';
+import { list as items, text } from '../values.js';
 
 export interface Listed {
   readonly attributes: readonly string[];
@@ -15,16 +15,12 @@ export interface Listed {
 
 export async function list(s: ImapSession, reference: string, pattern: string, what: string): Promise<Listed[]> {
   const out: Listed[] = [];
-  const r = await s.command({
-    parts: ['LIST', astring(reference), astring(pattern)],
-    onUntagged: (u) => {
-      if (u.kind !== 'data' || u.name !== 'LIST') return;
-      const [attrs, delimiter, name] = u.values;
-      out.push({
-        attributes: Array.isArray(attrs) ? attrs.map((a) => text(a)) : [],
-        delimiter: text(delimiter),
-        name: text(name),
-      });
+  const r = await s.command('LIST', [astring(reference), astring(pattern)], {
+    untagged: {
+      LIST: (u) => {
+        const [attrs, delimiter, name] = u.attributes ?? [];
+        out.push({ attributes: items(attrs).map(text), delimiter: text(delimiter), name: text(name) });
+      },
     },
   });
   expectOk(r, what);

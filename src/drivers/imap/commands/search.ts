@@ -1,13 +1,19 @@
-// UID SEARCH: the UIDs of the messages matching simple criteria.
+// UID SEARCH: the UIDs of the messages that match, the criteria given as
+// words and literals (src/search's toImapParts).
+import type { ImapPart } from '../../../search/index.js';
+import { words } from '../args.js';
+import type { ImapNode } from '../client.js';
 import { expectOk } from '../refusal.js';
 import type { ImapSession } from '../session.js';
 
-export async function uidSearch(s: ImapSession, criteria: string, what: string): Promise<number[]> {
+export async function uidSearch(s: ImapSession, criteria: readonly ImapPart[], what: string): Promise<number[]> {
   const found: number[] = [];
-  const r = await s.command({
-    parts: ['UID SEARCH', criteria],
-    onUntagged: (u) => {
-      if (u.kind === 'data' && u.name === 'SEARCH') for (const v of u.values) found.push(Number(v));
+  const args = criteria.map((p): ImapNode => (typeof p === 'string' ? words(p) : { type: 'LITERAL', value: p.literal }));
+  const r = await s.command('UID SEARCH', args, {
+    untagged: {
+      SEARCH: (u) => {
+        found.push(...(u.numbers ?? []));
+      },
     },
   });
   expectOk(r, what);

@@ -1,8 +1,10 @@
 // SELECT (read-write) and EXAMINE (read-only): what a mailbox holds as the
 // session opens it: FLAGS, PERMANENTFLAGS, UIDVALIDITY, UIDNEXT, EXISTS.
+// (imapflow's mailboxOpen re-encodes a name typed in modified UTF-7.)
 import { mailbox } from '../args.js';
 import { expectOk } from '../refusal.js';
 import type { ImapSession } from '../session.js';
+import { codeOf, list, text } from '../values.js';
 
 export interface Selection {
   readonly readOnly: boolean;
@@ -21,15 +23,18 @@ export async function select(s: ImapSession, name: string, readOnly: boolean, di
   let uidNext = 0;
   let flags: string[] = [];
   let permanentFlags: string[] | undefined;
-  const r = await s.command({
-    parts: [readOnly ? 'EXAMINE' : 'SELECT', mailbox(name)],
-    onUntagged: (u) => {
-      if (u.kind === 'data' && u.name === 'FLAGS' && Array.isArray(u.values[0])) flags = u.values[0].map(String);
-      if (u.kind !== 'status' || !u.code) return;
-      const arg = u.code.args[0];
-      if (u.code.name === 'UIDVALIDITY') uidValidity = Number(arg);
-      else if (u.code.name === 'UIDNEXT') uidNext = Number(arg);
-      else if (u.code.name === 'PERMANENTFLAGS' && Array.isArray(arg)) permanentFlags = arg.map(String);
+  const r = await s.command(readOnly ? 'EXAMINE' : 'SELECT', [mailbox(name)], {
+    untagged: {
+      FLAGS: (u) => {
+        flags = list(u.attributes?.[0]).map(text);
+      },
+      OK: (u) => {
+        const code = codeOf(u);
+        const arg = code?.args[0];
+        if (code?.name === 'UIDVALIDITY') uidValidity = Number(arg);
+        else if (code?.name === 'UIDNEXT') uidNext = Number(arg);
+        else if (code?.name === 'PERMANENTFLAGS' && Array.isArray(arg)) permanentFlags = arg;
+      },
     },
   });
   expectOk(r, `can't open ${display}`, display);
