@@ -7,6 +7,7 @@
 // destination keeps it, and running the same command again finishes the job
 // (the server destination skips what it already holds, and a copy whose
 // destination holds nothing but messages of its source carries on into it).
+// With `resume` (transfer) the same goes for local destinations.
 import fs from 'node:fs';
 import { LossyCopy, MailboxExists, ReadOnlyMailbox, UsageError } from '../errors.js';
 import { IdentityCounts, identityOfText } from '../mail/identity.js';
@@ -34,6 +35,13 @@ export interface CopyOptions {
   readonly strict?: boolean;
   /** Say what would happen; change nothing. */
   readonly dryRun?: boolean;
+  /**
+   * Let a rerun finish what an interrupted run began, for local destinations as server ones do
+   * already (transfer): copy carries on into an existing destination that holds nothing but
+   * messages of the source, and append skips the messages the destination already holds
+   * (matched as localMatch says).
+   */
+  readonly resume?: boolean;
   readonly onProgress?: ProgressSink;
 }
 
@@ -86,10 +94,14 @@ export async function copyMailbox(
       throw new ReadOnlyMailbox(src.name, `can't ${options.mode} from ${src.name}: it cannot be changed (${source.format}); use copy or append`);
     }
     // a copy into a server mailbox that an interrupted run of this copy left behind carries on
-    const resume = create && (await mailboxExists(dst, ctx)) && (await refuseExisting(source, dst, ctx));
+    // (a local one too, with options.resume); `present` is what the destination already holds
+    let present: IdentityCounts | undefined;
+    if (create && (await mailboxExists(dst, ctx))) present = await refuseExisting(source, dst, ctx, options.resume ?? false);
+    const resume = present !== undefined;
     const keepUids = create;
     if (resume) create = false;
     if (!create) dest = await openMailbox(inFormat(dst, options.format), options.dryRun ? 'read' : 'write', ctx);
+    if (!resume && dest && options.resume && dst.kind === 'local') present = new IdentityCounts((await identitiesOf(dest)).map(localMatch));
     const destFormat = dest?.format ?? (dst.kind === 'remote' ? remoteFormat(dst) : undefined) ?? options.format ?? dst.createFormat ?? DEFAULT_CREATE_FORMAT;
     const destCaps = capabilitiesOf(destFormat);
     if (options.strict) refuseLoss(source, destFormat, destCaps, keepKeywords, keepUids, dst.name);
@@ -100,14 +112,17 @@ export async function copyMailbox(
     };
     if (options.dryRun) {
       const n = await countMessages(source);
+      const there = present ? await countPresent(source, present, matchFor(dst)) : 0;
       return {
-        ...base, copied: n, removedFromSource: removesFromSource(options.mode) ? n : 0, alreadyThere: 0,
+        ...base, copied: n - there, removedFromSource: removesFromSource(options.mode) ? n : 0, alreadyThere: there,
         losses: [], changes: [], dryRun: true,
       };
     }
     const plan: AppendPlan = {
       format: destFormat, keepKeywords, strict: options.strict ?? false,
       onProgress: options.onProgress ?? noProgress, copiedUids: [],
+      // a server's append skips what it holds by itself: skipping here too would skip twice
+      present: dst.kind === 'local' ? present : undefined, skipped: 0,
     };
     let appended: AppendResult;
     if (dest) {
@@ -124,7 +139,7 @@ export async function copyMailbox(
       removed = await source.expunge(plan.copiedUids);
     }
     return {
-      ...base, copied: appended.appended, removedFromSource: removed, alreadyThere: appended.present ?? 0,
+      ...base, copied: appended.appended, removedFromSource: removed, alreadyThere: (appended.present ?? 0) + plan.skipped,
       losses: flattenLosses(appended.losses), changes: flattenChanges(appended.changes), dryRun: false,
     };
   } finally {
@@ -140,6 +155,10 @@ interface AppendPlan {
   readonly onProgress: ProgressSink;
   /** Filled with the source UIDs of the messages handed to the destination. */
   readonly copiedUids: number[];
+  /** Messages a local destination already holds (options.resume): not handed to it again. */
+  readonly present: IdentityCounts | undefined;
+  /** How many messages `present` kept back. */
+  skipped: number;
 }
 
 /**
@@ -185,9 +204,13 @@ async function* feed(source: Mailbox, plan: AppendPlan): AsyncGenerator<NewMessa
   let n = 0;
   for await (const m of source.messages()) {
     const text = await m.text();
-    plan.copiedUids.push(m.uid);
     n++;
     plan.onProgress({ phase: 'copy', messages: n, bytes: m.position, totalBytes: source.byteSize });
+    if (plan.present?.take(localMatch(identityOfText(text, m.internalDate)))) {
+      plan.skipped++;
+      continue;
+    }
+    plan.copiedUids.push(m.uid);
     yield {
       text,
       internalDate: m.internalDate,
@@ -196,6 +219,13 @@ async function* feed(source: Mailbox, plan: AppendPlan): AsyncGenerator<NewMessa
       uid: m.uid,
     };
   }
+}
+
+/** How many of the source's messages `present` holds (a dry run of a resumed copy). */
+async function countPresent(source: Mailbox, present: IdentityCounts, match: (identity: string) => string): Promise<number> {
+  let n = 0;
+  for await (const m of source.messages()) if (present.take(match(identityOfText(await m.text(), m.internalDate)))) n++;
+  return n;
 }
 
 async function countMessages(box: Mailbox): Promise<number> {
@@ -213,25 +243,42 @@ function inFormat(dst: MailboxRef, format: FormatName | undefined): MailboxRef {
 }
 
 /**
- * A copy's destination exists: MailboxExists, unless it is a server mailbox that holds only
- * messages of the source (matched by Message-ID, internal date and size), which is what an
- * interrupted run of the same copy leaves; then the copy carries on into it (returns true).
+ * A copy's destination exists: MailboxExists, unless it is a server mailbox (any mailbox, with
+ * `anyStore`) that holds only messages of the source (matched by Message-ID, internal date and
+ * size; a local one as localMatch says), which is what an interrupted run of the same copy
+ * leaves; then the copy carries on into it: returns what it holds.
  */
-async function refuseExisting(source: Mailbox, dst: MailboxRef, ctx: StoreContext): Promise<true> {
-  if (dst.kind !== 'remote') throw new MailboxExists(dst.name);
+async function refuseExisting(source: Mailbox, dst: MailboxRef, ctx: StoreContext, anyStore: boolean): Promise<IdentityCounts> {
+  if (dst.kind !== 'remote' && !anyStore) throw new MailboxExists(dst.name);
   const dest = await openMailbox(dst, 'read', ctx);
+  const match = matchFor(dst);
   let there: string[];
   try {
-    there = await identitiesOf(dest);
+    there = (await identitiesOf(dest)).map(match);
   } finally {
     await dest.close();
   }
-  const theirs = new IdentityCounts(await identitiesOf(source));
+  const theirs = new IdentityCounts((await identitiesOf(source)).map(match));
   if (!there.every((id) => theirs.take(id))) {
     throw new MailboxExists(dst.name, `mailbox already exists: ${dst.name} (it holds messages that are not in ${source.ref.name}; use append to add to it)`);
   }
-  return true;
+  return new IdentityCounts(there);
 }
+
+/**
+ * What a local destination recognises a message by: its Message-ID and internal date, not its
+ * size, because a local format may store a message a little differently (unix adds a final
+ * newline and quotes "From " lines, mmdf drops ^A line ends: CopyResult.changes and losses),
+ * so that what it read back is a few bytes off what was sent. A message without a Message-ID
+ * is still matched by date and size. (A server stores the bytes it is sent: full identities.)
+ */
+function localMatch(identity: string): string {
+  const [seconds, size, ...messageId] = identity.split(' ');
+  const id = messageId.join(' ');
+  return id ? `${seconds} ${id}` : `${seconds} ${size} `;
+}
+
+const matchFor = (dst: MailboxRef): ((identity: string) => string) => (dst.kind === 'local' ? localMatch : (identity) => identity);
 
 async function identitiesOf(box: Mailbox): Promise<string[]> {
   if (box.identities) return box.identities();

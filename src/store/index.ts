@@ -16,6 +16,7 @@ import type {
 export { detect, type Detected } from './detect.js';
 export { availableFormats, capabilitiesOf, driverFor, DEFAULT_CREATE_FORMAT, FORMAT_NAMES } from './registry.js';
 export { makeStoreContext } from './context.js';
+export { listLocal, MAX_DEPTH, type ListLocalOptions, type LocalListEntry, type LocalListKind } from './list.js';
 
 /** Names that only a local store understands (a path to inspect). */
 function local(ref: MailboxRef): LocalRef {
@@ -95,6 +96,9 @@ export async function deleteMailbox(ref: MailboxRef, ctx: StoreContext): Promise
       await fsp.rmdir(r.path).catch((e: unknown) => { throw ioError(e, `can't delete ${r.name}`); });
       return;
     case 'empty-file':
+      // c-client's dummy driver: an empty file is an empty mailbox (mtx and tenex create one), deleted as it is
+      await fsp.unlink(r.path).catch((e: unknown) => { throw ioError(e, `can't delete ${r.name}`); });
+      return;
     case 'unknown-file':
       throw new NotAMailbox(r.name, `not a mailbox, not deleted: ${r.name}`);
     case 'mailbox':

@@ -31,7 +31,7 @@ const LOSS_TEXT: Record<LossKind, string> = {
 };
 
 /** One warning line per kind of loss, naming what was lost and in how many messages. */
-export function lossLines(r: CopyResult): string[] {
+export function lossLines(r: Pick<CopyResult, 'losses' | 'destinationFormat'>): string[] {
   return r.losses.map((l) => {
     const detail = l.kind === 'keyword' || l.kind === 'flag' ? ` ${l.detail}` : '';
     return `${LOSS_TEXT[l.kind]}${detail}: ${plural(l.messages, 'message')} (${r.destinationFormat} cannot hold it)`;
