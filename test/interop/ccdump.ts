@@ -36,22 +36,28 @@ export interface CcdumpResult {
   readonly messages: CcdumpMessage[];
 }
 
-let built: Promise<string> | undefined;
+const built = new Map<string, Promise<string>>();
 
 /** The path of the compiled ccdump, building it if this source version has not been built yet. */
 export function ccdumpBinary(): Promise<string> {
-  built ??= build();
-  return built;
+  return cClientTool(path.join(sharedDir(), 'corpus', 'golden', 'tools', 'ccdump.c'));
 }
 
-async function build(): Promise<string> {
+/** A c-client program (source NAME.c) compiled once per machine and source version; the path of the binary. */
+export function cClientTool(source: string): Promise<string> {
+  let made = built.get(source);
+  if (!made) built.set(source, (made = build(source)));
+  return made;
+}
+
+async function build(source: string): Promise<string> {
   const { cc } = requireOracleTools();
-  const source = path.join(sharedDir(), 'corpus', 'golden', 'tools', 'ccdump.c');
+  const name = path.basename(source, '.c');
   const text = await fsp.readFile(source);
   const key = createHash('sha256').update(text).digest('hex').slice(0, 16);
   // 0755 all the way: the oracle user runs the binary from here
-  const dir = path.join(os.tmpdir(), `mailsmith-ccdump-${key}`);
-  const binary = path.join(dir, 'ccdump');
+  const dir = path.join(os.tmpdir(), `mailsmith-${name}-${key}`);
+  const binary = path.join(dir, name);
   try {
     await fsp.access(binary, fsp.constants.X_OK);
     return binary;
@@ -61,10 +67,10 @@ async function build(): Promise<string> {
   await fsp.mkdir(dir, { recursive: true, mode: 0o755 });
   await fsp.chmod(dir, 0o755);
   // build beside it and rename: test files running in parallel may race to build
-  const tmp = path.join(dir, `ccdump.${process.pid}.${randomBytes(4).toString('hex')}`);
+  const tmp = path.join(dir, `${name}.${process.pid}.${randomBytes(4).toString('hex')}`);
   const argv = [cc, '-O1', '-w', '-I/usr/include/c-client', '-o', tmp, source, '-lc-client'];
   const r = await run(argv[0]!, argv.slice(1));
-  if (r.status !== 0) throw new Error(`can't build ccdump: ${describeRun(argv, r)}`);
+  if (r.status !== 0) throw new Error(`can't build ${name}: ${describeRun(argv, r)}`);
   await fsp.chmod(tmp, 0o755);
   await fsp.rename(tmp, binary);
   return binary;

@@ -5,7 +5,8 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { describeRun, type RunResult } from '../helpers/run.js';
 import { handToOracle, makeOracleHome, requireOracleTools, runAsOracle } from '../helpers/oracle-user.js';
-import { ccdumpBinary, parseCcdump } from './ccdump.js';
+import { projectRoot } from '../helpers/paths.js';
+import { cClientTool, ccdumpBinary, parseCcdump } from './ccdump.js';
 import { fromCcdump, type MailboxDump } from './dump.js';
 
 /** mailutil and ccdump finish in well under a second here; c-client has loops that never end on some input. */
@@ -106,6 +107,19 @@ export class OracleHome {
     } finally {
       await fsp.rm(out, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Flag changes and expunges made by c-client itself (tools/ccflag.c), in one read-write
+   * session: operations `set SEQ FLAGS`, `clear SEQ FLAGS`, `expunge`, by message number.
+   * Throws if c-client logged any error or warning.
+   */
+  async ccflag(name: string, ...ops: string[]): Promise<void> {
+    const binary = await cClientTool(path.join(projectRoot(), 'test', 'interop', 'tools', 'ccflag.c'));
+    await handToOracle(this.dir);
+    const argv = [binary, name, ...ops];
+    const r = await runAsOracle(this.dir, argv, { timeoutMs: ORACLE_TIMEOUT_MS });
+    if (r.status !== 0 || r.stderr.length > 0) throw new Error(`ccflag failed: ${describeRun(argv, r)}`);
   }
 
   async dispose(): Promise<void> {

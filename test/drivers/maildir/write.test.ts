@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { maildirDriver } from '../../../src/drivers/maildir/index.js';
-import { LossyCopy, MailboxExists, ReadOnlyMailbox } from '../../../src/errors.js';
+import { CorruptMailbox, LossyCopy, MailboxExists, ReadOnlyMailbox } from '../../../src/errors.js';
 import type { NewMessage } from '../../../src/store/types.js';
 import { batch, collect, context, filesIn, makeFolder, message, PINNED, ref, snapshot, tempDir } from './helpers.js';
 
@@ -292,6 +292,31 @@ describe('flag changes and expunge', () => {
     const { value } = await change(dir, (mb) => mb.expunge([2, 3]));
     expect(value).toBe(1);
     expect((await readBack(dir)).messages.map((m) => m.uid)).toEqual([1, 3, 9]);
+  });
+});
+
+describe('damage', () => {
+  it('a broken uidlist stops a change with Dovecot\'s words and the offset of the bad line, and the folder stays as it was', async () => {
+    const dir = makeFolder(path.join(tempDir(), 'md'), [
+      { at: 'cur/1.M1P1.h:2,', text: 'a\n', mtime: 1 },
+      { at: 'cur/2.M1P1.h:2,', text: 'b\n', mtime: 1 },
+    ], { uidlist: '3 V9 N4\n5 :2.M1P1.h\n4 :1.M1P1.h\n' });
+    const before = snapshot(dir);
+    const mb = await maildirDriver.open(ref(path.dirname(dir), 'md'), 'write', context().ctx);
+    try {
+      for (const attempt of [() => mb.store([5], { add: { flags: ['\\Seen'] } }), () => mb.expunge(), () => mb.append(batch([message('Subject: c\n\nc\n')]))]) {
+        const err = await attempt().then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(CorruptMailbox);
+        expect(err).toMatchObject({
+          offset: '3 V9 N4\n5 :2.M1P1.h\n'.length,
+          detail: `Broken file ${path.join(dir, 'dovecot-uidlist')} line 3: UIDs not ordered (4 >= 5): `
+            + 'mailsmith changes nothing in this folder until it is repaired (doveadm force-resync)',
+        });
+      }
+    } finally {
+      await mb.close();
+    }
+    expect(snapshot(dir)).toEqual(before);
   });
 });
 

@@ -9,7 +9,7 @@ import { MTX, TENEX } from '../../../src/drivers/tenex-family/layout.js';
 import { MailboxExists, MailboxLocked, MailboxNotFound } from '../../../src/errors.js';
 import { acquireTmpLock, flockNow } from '../../../src/locks/index.js';
 import { copyMailbox } from '../../../src/ops/copy.js';
-import { createMailbox, detect, openMailbox } from '../../../src/store/index.js';
+import { createMailbox, deleteMailbox, detect, openMailbox } from '../../../src/store/index.js';
 import { batch, collect, context, FAMILY, fileBytes, newMessage, ref, SPEC_MESSAGES, tempDir, writeBox } from './helpers.js';
 
 process.env.TZ = 'UTC';
@@ -132,6 +132,13 @@ describe.each(FAMILY)('$format: the empty file a create leaves (formats-flat.md 
     const mb = await openMailbox(ref(dir, 'x'), 'read', ctx);
     expect((await collect(mb.messages())).map((m) => m.text.toString('latin1'))).toEqual(['Subject: hi\r\n\r\nbody\r\n']);
     await mb.close();
+  });
+
+  it('is deleted through the store as mailutil deletes it (c-client\'s dummy driver: unlinked)', async () => {
+    const dir = tempDir();
+    await createMailbox(ref(dir, 'new'), context().ctx, { format: f.format });
+    await deleteMailbox(ref(dir, 'new'), context().ctx);
+    expect(fs.existsSync(path.join(dir, 'new'))).toBe(false);
   });
 
   it('is written in this format by copy and append given --format, though the name does not say it', async () => {
