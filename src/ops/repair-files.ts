@@ -58,6 +58,21 @@ export function backupName(mailboxPath: string, now: Date): string {
   return name;
 }
 
+/**
+ * Renames `temp` over `target`, keeping the original first as `backup` (a hard link: the name
+ * `target` never stops pointing at a whole file) when one is given. On failure the backup name
+ * is removed again and the error thrown: `target` is then as it was.
+ */
+export function replaceKeepingBackup(temp: string, target: string, backup: string | null): void {
+  if (backup) fs.linkSync(target, backup);
+  try {
+    fs.renameSync(temp, target);
+  } catch (e) {
+    if (backup) removeQuietly(backup);
+    throw e;
+  }
+}
+
 export function temporaryName(mailboxPath: string): string {
   return path.join(path.dirname(mailboxPath), `.${path.basename(mailboxPath)}.repair-${process.pid}`);
 }
@@ -96,10 +111,11 @@ export function removeQuietly(file: string): void {
 
 /**
  * Bytes an append wrote into the old file (open on fd) between `from` and `to` while it was
- * being replaced: saved in the next badmsg file, and the user told.
+ * being replaced (repaired, or converted by convert-format): saved in the next badmsg file,
+ * and the user told.
  */
 export async function saveLateAppend(
-  file: string, name: string, fd: number, from: number, to: number, warn: (text: string) => void,
+  file: string, name: string, fd: number, from: number, to: number, warn: (text: string) => void, activity = 'repaired',
 ): Promise<BadmsgFile> {
   const [target] = badmsgNames(file, 1);
   const out = createBeside(file, target!, target!);
@@ -108,7 +124,7 @@ export async function saveLateAppend(
   } finally {
     await syncAndClose(out, target!);
   }
-  warn(`${to - from} bytes were appended to ${name} while it was being repaired; they are in ${target} `
-    + '(mbx header lines and texts: append them again with mailutil or mailsmith)');
+  warn(`${to - from} bytes were appended to ${name} while it was being ${activity}; they are in ${target} `
+    + `(${activity === 'repaired' ? 'mbx header lines' : 'header lines of the old format'} and texts: append them again with mailutil or mailsmith)`);
   return { file: target!, offset: from, length: to - from, what: 'late-append' };
 }

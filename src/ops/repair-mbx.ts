@@ -16,13 +16,14 @@
 import fs from 'node:fs';
 import { MailboxNotFound, NotAMailbox, ioError } from '../errors.js';
 import { mbxRepairKit, type MbxSurvey, type SurveyProblem } from '../drivers/mbx/index.js';
+import { resemblesMbxHeader } from '../drivers/mbx/survey.js';
 import { readFully } from '../io/fd.js';
 import { inspect } from '../store/index.js';
 import type { MailboxRef, StoreContext } from '../store/types.js';
 import { noProgress, type ProgressSink } from './progress.js';
 import {
-  backupName, badmsgNames, createBeside, removeQuietly, saveLateAppend, syncAndClose, syncDirectory, temporaryName,
-  type BadmsgFile,
+  backupName, badmsgNames, createBeside, removeQuietly, replaceKeepingBackup, saveLateAppend, syncAndClose, syncDirectory,
+  temporaryName, type BadmsgFile,
 } from './repair-files.js';
 import { planRepair, type RepairPlan, type SalvageAction } from './repair-plan.js';
 import { writeRange, writeRepaired } from './repair-write.js';
@@ -123,13 +124,7 @@ export async function repairMbx(ref: MailboxRef, ctx: StoreContext, options: Rep
     const written = await writeAll(local.path, name, lock.fd, survey, plan, badmsg, progress);
     const backup = options.backup === false ? null : backupName(local.path, ctx.now());
     try {
-      if (backup) fs.linkSync(local.path, backup);
-      try {
-        fs.renameSync(written.temp, local.path);
-      } catch (e) {
-        if (backup) removeQuietly(backup);
-        throw e;
-      }
+      replaceKeepingBackup(written.temp, local.path, backup);
     } catch (e) {
       removeQuietly(written.temp);
       for (const b of badmsg) removeQuietly(b.file);
@@ -145,14 +140,14 @@ export async function repairMbx(ref: MailboxRef, ctx: StoreContext, options: Rep
   }
 }
 
-/** A file whose first bytes are `*mbx*`: an mbx file however damaged the rest of its header is. */
+/** A file whose first bytes are `*mbx*`, or nearly c-client's whole probe: an mbx file however damaged the rest of its header is. */
 async function startsLikeMbx(file: string): Promise<boolean> {
   try {
     const fd = fs.openSync(file, fs.constants.O_RDONLY);
     try {
-      const b = Buffer.alloc(5);
-      await readFully(fd, b, 0, 5, 0);
-      return b.toString('latin1') === '*mbx*';
+      const b = Buffer.alloc(25);
+      const got = await readFully(fd, b, 0, b.length, 0);
+      return b.toString('latin1', 0, 5) === '*mbx*' || resemblesMbxHeader(b.subarray(0, got));
     } finally {
       fs.closeSync(fd);
     }
