@@ -1,4 +1,5 @@
-// The system calls Node lacks, through koffi: flock(2), fstatfs(2), sync_file_range(2) and syncfs(2).
+// The system calls Node lacks, through koffi: flock(2), fstatfs(2), sync_file_range(2), syncfs(2)
+// and renameat2(2).
 import koffi from 'koffi';
 
 const libc = koffi.load('libc.so.6');
@@ -8,6 +9,9 @@ const syncFileRangeFn = libc.func('int sync_file_range(int fd, int64_t offset, i
   fd: number, offset: number, nbytes: number, flags: number,
 ) => number;
 const syncfsFn = libc.func('int syncfs(int fd)') as (fd: number) => number;
+const renameat2Fn = libc.func('int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)') as (
+  olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags: number,
+) => number;
 
 export const LOCK_SH = 1;
 export const LOCK_EX = 2;
@@ -51,4 +55,16 @@ export function startWriteback(fd: number, offset: number, length: number): void
  */
 export function syncFilesystem(fd: number): number {
   return syncfsFn(fd) === 0 ? 0 : koffi.errno();
+}
+
+const AT_FDCWD = -100;
+const RENAME_EXCHANGE = 2;
+
+/**
+ * renameat2(2) with RENAME_EXCHANGE: swaps two names in one step, even a file with a
+ * directory. Returns 0 or the errno (EINVAL or ENOSYS where the file system or kernel
+ * cannot; the caller then renames in two steps).
+ */
+export function exchangePaths(a: string, b: string): number {
+  return renameat2Fn(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) === 0 ? 0 : koffi.errno();
 }

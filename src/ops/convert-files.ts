@@ -27,8 +27,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MailboxLocked, MailsmithError, ioError } from '../errors.js';
 import type { FormatName } from '../store/types.js';
-import { syncFilesystem } from '../io/native.js';
-import { exchangePaths } from './convert-exchange.js';
+import { exchangePaths, syncFilesystem } from '../io/native.js';
 import { backupName, removeQuietly, replaceKeepingBackup, syncDirectory } from './repair-files.js';
 
 export type LeftoverStage = 'to' | 'ready' | 'old';
