@@ -13,7 +13,7 @@ With --verify (or --deep) it also reads every message's text and reports what is
 format: damage (c-client's words and the byte offset; for mbx every damaged place, not only the first), the warnings a
 reader gives (a broken UID regime, UW IMAP FAQ 7.14), NUL bytes in texts (FAQ 7.34), a unix or mmdf mailbox without
 its FOLDER INTERNAL DATA message or with a damaged one (FAQ 6.14), and a file that holds mail but does not read as a
-mailbox because its first line is not a valid From_ line (FAQ 7.1, 7.2). Exit status 3 when anything is found.`;
+mailbox because its first line is not a valid From_ line or MMDF separator (FAQ 7.1, 7.2). Exit status 3 when anything is found.`;
 
   static override examples = [
     '<%= config.bin %> check',

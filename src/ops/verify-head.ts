@@ -1,12 +1,13 @@
 // The checks check --verify makes on the first bytes of a file, where the FAQ's
 // classic problems show:
 //   - a file that c-client reads as one plain message (phile) or not at all, but that
-//     holds mail: its first line is not a valid From_ line (FAQ 7.1 "my INBOX is empty",
-//     7.2 "all my messages concatenated into one"), or an mbx file cut short of its
-//     2048-byte header;
+//     holds mail: its first line is not a valid From_ line or MMDF separator (FAQ 7.1 "my
+//     INBOX is empty", 7.2 "all my messages concatenated into one"), or an mbx file cut
+//     short of its 2048-byte header or with a damaged one;
 //   - a unix or mmdf mailbox without the FOLDER INTERNAL DATA message that holds its UID
 //     validity, last UID and keywords, or with a damaged one (FAQ 6.14, formats-flat.md 2.6).
 import fs from 'node:fs';
+import { resemblesMbxHeader } from '../drivers/mbx/survey.js';
 import { readFully } from '../io/fd.js';
 
 /** As much of the file's start as these checks look at. */
@@ -43,25 +44,42 @@ function firstLine(head: Buffer): { text: string; start: number } {
  * `asInbox`: the name is INBOX, which c-client shows as empty rather than as one message.
  */
 export function mailInPlainFile(head: Buffer, asInbox: boolean): HeadFinding | undefined {
-  if (head.toString('latin1', 0, 5) === '*mbx*') {
+  const rebuild = 'c-client reads it as one plain message; repair-mbx can rebuild it';
+  if (head.toString('latin1', 0, 5) === '*mbx*' || resemblesMbxHeader(head)) {
     const why = head.length < 2048 ? `is shorter than the 2048-byte mbx header (${head.length} bytes)` : 'its header block is damaged';
-    return { text: `the file starts like an mbx mailbox but ${why}: c-client reads it as one plain message; repair-mbx can rebuild it`, faq: '7.15' };
+    return { text: `the file starts like an mbx mailbox but ${why}: ${rebuild}`, faq: '7.15' };
+  }
+  if (looksLikeMbx(head)) return { text: `the file holds mbx messages but its header block is damaged: ${rebuild}`, faq: '7.15' };
+  const effect = asInbox ? 'c-client shows the mailbox as empty' : 'c-client reads the whole file as one message';
+  const faq = asInbox ? '7.1' : '7.2';
+  // ^A bytes alone on the first line: an MMDF separator gone wrong (c-client wants exactly ^A^A^A^A LF)
+  const nl = head.indexOf(0x0a);
+  const mmdf = head.toString('latin1', 0, nl < 0 ? Math.min(head.length, 200) : nl);
+  if (/^\x01+\r?$/.test(mmdf)) {
+    return { text: `the first line is not a valid MMDF separator (four ^A bytes and a newline): ${JSON.stringify(mmdf)}; ${effect}`, faq };
   }
   const { text, start } = firstLine(head);
-  const effect = asInbox ? 'c-client shows the mailbox as empty' : 'c-client reads the whole file as one message';
   if (text.startsWith('From ')) {
     const skipped = start > 0 && head[start - 1] !== 0x0a ? ' (white space before it on its line)' : '';
     return {
       text: `the first line is not a valid From_ line${skipped}: ${JSON.stringify(text)}; ${effect} `
         + '(it must read like "From fred@foo.bar Mon May  7 20:54:30 2001")',
-      faq: asInbox ? '7.1' : '7.2',
+      faq,
     };
   }
   // a header field first, an empty line later: a message without its From_ line
   if (/^[!-9;-~]+:/.test(text) && /\r?\n\r?\n/.test(head.toString('latin1'))) {
-    return { text: `the file holds mail but does not start with a From_ line (it starts ${JSON.stringify(text)}); ${effect}`, faq: asInbox ? '7.1' : '7.2' };
+    return { text: `the file holds mail but does not start with a From_ line (it starts ${JSON.stringify(text)}); ${effect}`, faq };
   }
   return undefined;
+}
+
+/** The first internal header line of an mbx file, as c-client writes it, right after the 2048-byte header block. */
+const MBX_FIRST_LINE = /^[ \d]\d-[A-Za-z]{3}-\d{4} \d\d:\d\d:\d\d [+-]\d{4},\d+;[0-9a-fA-F]{12}-[0-9a-fA-F]{8}\r\n/;
+
+/** An mbx file, however damaged its header block: "*mbx*" or most of c-client's probe first, or an mbx message where the first one starts. */
+export function looksLikeMbx(head: Buffer): boolean {
+  return head.toString('latin1', 0, 5) === '*mbx*' || resemblesMbxHeader(head) || MBX_FIRST_LINE.test(head.toString('latin1', 2048, 2048 + 80));
 }
 
 /**

@@ -13,10 +13,10 @@
 import { CorruptMailbox, MailboxNotFound, NotAMailbox, NotSelectable } from '../errors.js';
 import { mbxRepairKit } from '../drivers/mbx/index.js';
 import { DEFAULT_CREATE_FORMAT, inspect, openMailbox } from '../store/index.js';
-import type { FormatName, MailboxRef, StoreContext } from '../store/types.js';
+import type { FormatName, Mailbox, MailboxRef, StoreContext } from '../store/types.js';
 import type { CheckResult } from './check.js';
 import { noProgress, type ProgressSink } from './progress.js';
-import { berkeleyMetadata, mailInPlainFile, PSEUDO_SUBJECT, readHead, type HeadFinding } from './verify-head.js';
+import { berkeleyMetadata, looksLikeMbx, mailInPlainFile, PSEUDO_SUBJECT, readHead, type HeadFinding } from './verify-head.js';
 
 export type VerifyKind =
   /** the mailbox cannot be read past this point (a reader stops here) */
@@ -56,6 +56,9 @@ const KIND_ORDER: readonly VerifyKind[] = ['not-a-mailbox', 'damage', 'uid', 'wa
 /** Warnings about the surroundings rather than the mailbox (a lock directory's permissions, a writer at work). */
 const NOT_ABOUT_THE_MAILBOX = [/^Mailbox vulnerable/, /is being changed by another process/];
 
+/** A reader's warning about the UID regime (FAQ 7.14): c-client's "UID", Dovecot's "UIDs not ordered". */
+const ABOUT_UIDS = /\bUIDs?\b|unique identifiers/;
+
 /** Messages with NUL bytes named in a finding, at most. */
 const NUL_EXAMPLES = 10;
 
@@ -86,7 +89,7 @@ export async function verifyMailbox(ref: MailboxRef, ctx: StoreContext, onProgre
   const format = found.driver.format;
   const head = format === 'phile' || format === 'unix' || format === 'mmdf' ? await readHead(local.path) : undefined;
   // an mbx file whose header block is damaged reads as phile
-  const mbxLike = format === 'mbx' || (format === 'phile' && head!.toString('latin1', 0, 5) === '*mbx*');
+  const mbxLike = format === 'mbx' || (format === 'phile' && looksLikeMbx(head!));
   if (format === 'phile') fromHead(mailInPlainFile(head!, local.isInbox), 'not-a-mailbox');
   if (format === 'unix' || format === 'mmdf') fromHead(berkeleyMetadata(head!, format), 'mailbox-data');
 
@@ -95,7 +98,6 @@ export async function verifyMailbox(ref: MailboxRef, ctx: StoreContext, onProgre
     ...ctx,
     warn: (text) => (NOT_ABOUT_THE_MAILBOX.some((re) => re.test(text)) ? ctx.warn(text) : warnings.push(text)),
   };
-  const box = await openMailbox(ref, 'read', reading);
   let recent = 0;
   let unseen = 0;
   let total = 0;
@@ -103,32 +105,40 @@ export async function verifyMailbox(ref: MailboxRef, ctx: StoreContext, onProgre
   const withNul: number[] = [];
   let nulMessages = 0;
   const readerDamage: VerifyProblem[] = [];
-  try {
-    for await (const m of box.messages()) {
-      total++;
-      if (m.recent) recent++;
-      if (!m.flags.includes('\\Seen')) unseen++;
-      const text = await m.text();
-      if (text.includes(0)) {
-        nulMessages++;
-        if (withNul.length < NUL_EXAMPLES) withNul.push(m.seq);
-      }
-      // the first message is the head check's (a damaged pseudo-message shows there)
-      if ((format === 'unix' || format === 'mmdf') && m.seq > 1 && visiblePseudo(text)) {
-        problems.push({
-          kind: 'mailbox-data', faq: '6.14',
-          text: `message ${m.seq} is a FOLDER INTERNAL DATA message: another mailbox was joined onto this one, or its first message removed by hand`,
-        });
-      }
-      if ((total & 1023) === 0) onProgress({ phase: 'verify', messages: total, bytes: m.position, totalBytes: box.byteSize });
-    }
-  } catch (e) {
+  const damaged = (e: unknown): void => {
     if (!(e instanceof CorruptMailbox)) throw e;
     complete = false;
     readerDamage.push({ kind: 'damage', text: e.detail, offset: e.offset });
-  } finally {
-    await box.close();
-  }
+  };
+  const readEvery = async (box: Mailbox): Promise<void> => {
+    try {
+      for await (const m of box.messages()) {
+        total++;
+        if (m.recent) recent++;
+        if (!m.flags.includes('\\Seen')) unseen++;
+        const text = await m.text();
+        if (text.includes(0)) {
+          nulMessages++;
+          if (withNul.length < NUL_EXAMPLES) withNul.push(m.seq);
+        }
+        // the first message is the head check's (a damaged pseudo-message shows there)
+        if ((format === 'unix' || format === 'mmdf') && m.seq > 1 && visiblePseudo(text)) {
+          problems.push({
+            kind: 'mailbox-data', faq: '6.14',
+            text: `message ${m.seq} is a FOLDER INTERNAL DATA message: another mailbox was joined onto this one, or its first message removed by hand`,
+          });
+        }
+        if ((total & 1023) === 0) onProgress({ phase: 'verify', messages: total, bytes: m.position, totalBytes: box.byteSize });
+      }
+    } catch (e) {
+      damaged(e);
+    } finally {
+      await box.close();
+    }
+  };
+  // some formats (mix) meet their damage when the mailbox is opened: then nothing can be read
+  const box = await openMailbox(ref, 'read', reading).catch((e: unknown) => damaged(e));
+  if (box) await readEvery(box);
   if (nulMessages > 0) {
     problems.push({
       kind: 'nul', faq: '7.34',
@@ -136,11 +146,9 @@ export async function verifyMailbox(ref: MailboxRef, ctx: StoreContext, onProgre
         + `(message${nulMessages === 1 ? '' : 's'} ${withNul.join(', ')}${nulMessages > withNul.length ? ', ...' : ''})`,
     });
   }
-  const readerWarnings: VerifyProblem[] = warnings.map((text) => ({
-    kind: /\bUID\b|unique identifiers/.test(text) ? 'uid' : 'warning',
-    text,
-    faq: /\bUID\b|unique identifiers/.test(text) ? '7.14' : undefined,
-  }));
+  const readerWarnings: VerifyProblem[] = warnings.map((text) => (ABOUT_UIDS.test(text)
+    ? { kind: 'uid', text, faq: '7.14' }
+    : { kind: 'warning', text, faq: undefined }));
   if (mbxLike) {
     // the survey lists all the damage, where a reader stops at the first: it speaks for both
     const deep = await surveyMbx(local.path, name, ctx);
@@ -151,7 +159,7 @@ export async function verifyMailbox(ref: MailboxRef, ctx: StoreContext, onProgre
   const rank = (p: VerifyProblem): number => KIND_ORDER.indexOf(p.kind);
   return {
     mailbox: name, format, healthy: problems.length === 0, complete,
-    counts: count(name, format, recent, unseen, total), problems: problems.sort((a, b) => rank(a) - rank(b)),
+    counts: box ? count(name, format, recent, unseen, total) : null, problems: problems.sort((a, b) => rank(a) - rank(b)),
   };
 }
 

@@ -38,6 +38,15 @@ describe('repair-mbx', () => {
     expect(fs.readFileSync(file).equals(base)).toBe(true);
   });
 
+  it('says a healthy mailbox is healthy on a dry run too, exit 0', async () => {
+    const file = put('box', base);
+    const r = await ms('repair-mbx', '--dry-run', 'box');
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toMatch(/^box: no damage found \(3 messages\)/);
+    expect(fs.readdirSync(home)).toEqual(['box']);
+    expect(fs.readFileSync(file).equals(base)).toBe(true);
+  });
+
   it('lists the problems and what it would do on a dry run, exit 3, changing nothing', async () => {
     const file = put('box', damaged);
     const r = await ms('repair-mbx', '--dry-run', 'box');
@@ -140,6 +149,18 @@ describe('check --verify', () => {
         '',
       ].join('\n'));
     }
+  });
+
+  it('reports damage that stops a reader at the open (mix), exit 3, without a count line', async () => {
+    const dir = path.join(home, 'box');
+    fs.cpSync(path.join(sharedDir(), 'corpus', 'golden', 'mix'), dir, { recursive: true });
+    fs.chmodSync(dir, 0o700);
+    for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o600);
+    const index = path.join(dir, '.mixindex');
+    fs.writeFileSync(index, fs.readFileSync(index, 'latin1').replace(/\r\n:00000003:/, '\r\n:00000002:'), 'latin1');
+    const r = await ms('check', '--verify', 'box');
+    expect(r).toMatchObject({ code: 3, stderr: '' });
+    expect(r.stdout).toBe('box: 1 problem found (mix mailbox, not every message could be read):\n  mix index UID mismatch (2 < 2) (.mixindex, byte 88)\n');
   });
 
   it('gives the findings as JSON', async () => {

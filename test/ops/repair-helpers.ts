@@ -1,6 +1,7 @@
 // Shared by the repair-mbx tests: reading sound mbx files independently of the code
 // under test, and the bookkeeping that proves a repair lost nothing.
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { RepairResult } from '../../src/ops/repair-mbx.js';
 
@@ -70,14 +71,34 @@ export function expectAccounted(original: Buffer, result: RepairResult, repaired
       case 'messages':
         for (const e of parseEntries(original, s.offset, s.offset + s.length)) keptTexts.push(e.text.toString('latin1'));
         break;
-      case 'message':
+      case 'message': {
+        // only the header line is written anew: one line (its line end may be damaged), so that no text hides in it
+        const line = original.subarray(s.offset, s.offset + s.lineLength!);
+        expect(line.length, `the header line at ${s.offset} fits in c-client's 64 bytes`).toBeLessThanOrEqual(64);
+        expect(line.subarray(0, -1).includes(0x0a), `the header line at ${s.offset} is one line`).toBe(false);
         keptTexts.push(original.toString('latin1', s.offset + s.lineLength!, s.offset + s.length));
         break;
-      case 'header':
+      }
+      case 'header': {
+        // a sound header block stays: its UID validity and keywords as they were, its last UID never lower
+        const was = parseHeaderBlock(original);
+        const now = parseHeaderBlock(repaired);
+        expect(now.uidValidity, 'the UID validity is kept').toBe(was.uidValidity);
+        expect(now.keywords, 'the keywords are kept').toEqual(was.keywords);
+        expect(now.uidLast).toBeGreaterThanOrEqual(was.uidLast);
         break;
+      }
     }
   }
   expect(at).toBe(original.length);
+  // no badmsg file but those the segments name (and those holding what an append wrote during the repair)
+  const named = result.segments.filter((s) => s.kind === 'badmsg').map((s) => path.basename(s.file!)).sort();
+  const fromInput = result.badmsg.filter((b) => b.what !== 'late-append').map((b) => path.basename(b.file));
+  const late = result.badmsg.filter((b) => b.what === 'late-append').map((b) => path.basename(b.file));
+  const base = path.basename(result.path);
+  const onDisk = fs.readdirSync(path.dirname(result.path)).filter((f) => f.startsWith(`${base}.badmsg.`) && !late.includes(f));
+  expect(onDisk.sort(), 'the badmsg files on disk are the ones the segments name').toEqual(named);
+  expect(fromInput.sort(), 'the result lists those badmsg files').toEqual(named);
   const entries = parseEntries(repaired);
   expect(entries.map((e) => e.text.toString('latin1')).sort()).toEqual(keptTexts.sort());
   return entries;

@@ -181,6 +181,50 @@ describe('sizes', () => {
   });
 });
 
+describe('a message whose text quotes an mbx header line', () => {
+  // the quoted line is as c-client writes one, with as many bytes after it as it says
+  const quoting: RawMessage = {
+    date: ' 8-May-2001 20:54:30 -0700', status: '000000000011', uid: 3,
+    text: 'From: Dave <dave@example.com>\r\nSubject: an mbx file\r\n\r\n'
+      + ' 7-May-2001 20:54:30 -0700,12;000000000000-00000009\r\nhello worl\r\nthe end\r\n',
+  };
+  const messages = [SPEC_MESSAGES[0]!, quoting, { ...SPEC_MESSAGES[2]!, uid: 4 }];
+  const sound = mbxBytes(messages, { last: 4 });
+  const offsets = parseEntries(sound).map((e) => e.offset);
+
+  const dash = sound.indexOf('-', offsets[2]! + 27);
+
+  // the next message's line with 4 bytes more before its UID: no header line is read there, only its date
+  const datedOnly = (b: Buffer): Buffer => Buffer.concat([b.subarray(0, dash), Buffer.from('junk'), b.subarray(dash)]);
+
+  it.each<[string, (b: Buffer) => Buffer, number]>([
+    ['the next message\'s header line damaged', (b) => {
+      b[dash] = 0;
+      return b;
+    }, 3],
+    ['the next header line damaged but for its date (that message set aside)', datedOnly, 2],
+    ['its own header line damaged', (b) => {
+      b[b.indexOf(',', offsets[1]!)] = 0x20;
+      return b;
+    }, 3],
+  ])('is kept whole when %s: the size is believed over the quoted line', async (_, damage, kept) => {
+    const bytes = damage(Buffer.from(sound));
+    const { dir, file, result } = await repairFile(bytes);
+    expectAccounted(bytes, result, fs.readFileSync(file));
+    const back = await readBack(dir);
+    expect(back.messages.map((m) => [m.uid, m.text])).toEqual(messages.slice(0, kept).map((m) => [m.uid, m.text]));
+  });
+
+  it('is kept whole when the next header line is gone: the quoted line\'s own size leads nowhere', async () => {
+    const bytes = Buffer.from(sound);
+    bytes.fill(0, offsets[2]!, bytes.indexOf('\r\n', offsets[2]!) + 2);
+    const { dir, file, result } = await repairFile(bytes);
+    expect(result.badmsg.map((b) => [b.offset, b.length])).toEqual([[offsets[2], bytes.length - offsets[2]!]]);
+    expectAccounted(bytes, result, fs.readFileSync(file));
+    expect((await readBack(dir)).messages.map((m) => m.text)).toEqual([messages[0]!.text, quoting.text]);
+  });
+});
+
 describe('UIDs', () => {
   const withUids = (uids: number[], last = 4): Buffer =>
     mbxBytes(SPEC_MESSAGES.map((m, k) => ({ ...m, uid: uids[k]! })), { last });
@@ -265,6 +309,19 @@ describe('the header block', () => {
     const { file, result } = await repairFile(bytes);
     expect(result.problems.map((p) => p.text)).toEqual(['Damaged header block at 2038: the PID field is neither hex digits and CRLF nor NUL bytes']);
     expect(fs.readFileSync(file).subarray(2038, 2048).every((b) => b === 0)).toBe(true);
+  });
+
+  it('takes a file whose probe lost a byte as mbx even when no message line can be read: its bytes set aside', async () => {
+    const bytes = Buffer.concat([headerBytes({ last: 4 }), messageBytes(SPEC_MESSAGES[0]!)]);
+    bytes[0] = 0;
+    bytes.fill(0, 2048, 2048 + 80);
+    const { dir, file, result } = await repairFile(bytes);
+    expect(result.problems[0]!.text).toBe('Not a MBX-format mailbox: box (it does not start with "*mbx*" CRLF, 16 hex digits, CRLF)');
+    expect(result).toMatchObject({ healthy: false, messages: 0, headerRebuilt: true });
+    expect(result.badmsg.map((b) => [b.offset, b.length, b.what])).toEqual([[0, 2048, 'header'], [2048, bytes.length - 2048, 'garbage']]);
+    expectAccounted(bytes, result, fs.readFileSync(file));
+    expect(parseHeaderBlock(fs.readFileSync(file))).toEqual({ uidValidity: 0x6aebd58b, uidLast: 4, keywords: [] });
+    expect((await readBack(dir)).messages).toEqual([]);
   });
 
   it('rebuilds a header block cut short and keeps the messages found inside it', async () => {

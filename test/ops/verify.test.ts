@@ -162,6 +162,35 @@ describe('mail in a file that does not read as a mailbox (FAQ 7.1, 7.2)', () => 
     ]);
   });
 
+  it.each([
+    ['three ^A bytes', '\x01\x01\x01\n'],
+    ['five ^A bytes', '\x01\x01\x01\x01\x01\n'],
+    ['a CR before the newline', '\x01\x01\x01\x01\r\n'],
+  ])('an mmdf file whose first separator has %s (FAQ 7.2)', async (_, first) => {
+    const dir = home();
+    fs.writeFileSync(path.join(dir, 'box'), `${first}From: alice@example.org\nSubject: hi\n\nbody\n\x01\x01\x01\x01\n`, 'latin1');
+    const result = await verify(dir, 'box');
+    expect(result.format).toBe('phile');
+    expect(result.problems).toEqual([{
+      kind: 'not-a-mailbox', faq: '7.2',
+      text: `the first line is not a valid MMDF separator (four ^A bytes and a newline): ${JSON.stringify(first.replace(/\n$/, ''))}; `
+        + 'c-client reads the whole file as one message',
+    }]);
+  });
+
+  it('surveys an mbx file whose probe bytes are all gone, found by its first internal header at 2048', async () => {
+    const dir = home();
+    const bytes = mbxBytes(SPEC_MESSAGES);
+    bytes.fill(0x58, 0, 25);
+    fs.writeFileSync(path.join(dir, 'box'), bytes);
+    const result = await verify(dir, 'box');
+    expect(result.format).toBe('phile');
+    expect(result.problems.map((p) => p.text)).toEqual([
+      'the file holds mbx messages but its header block is damaged: c-client reads it as one plain message; repair-mbx can rebuild it',
+      'Not a MBX-format mailbox: box (it does not start with "*mbx*" CRLF, 16 hex digits, CRLF)',
+    ]);
+  });
+
   it('says an INBOX with a bad first line looks empty to c-client (FAQ 7.1)', async () => {
     const dir = home();
     const inbox = path.join(dir, 'spool');
@@ -206,6 +235,21 @@ describe('mbx damage (FAQ 7.15)', () => {
     const result = await verify(dir, 'box');
     expect(result.problems).toEqual([{ kind: 'uid', faq: '7.14', offset: 2356, text: 'Invalid UID 00000003 in message 3 (at 2356): the same as message 2\'s' }]);
     expect(result.complete).toBe(true);
+  });
+
+  it('knows an mbx file whose "*mbx*" lost its first byte, when the message lines are damaged too', async () => {
+    const dir = home();
+    const bytes = mbxBytes(SPEC_MESSAGES.slice(0, 1));
+    bytes[0] = 0;
+    bytes.fill(0, 2048, 2048 + 80);
+    fs.writeFileSync(path.join(dir, 'box'), bytes);
+    const result = await verify(dir, 'box');
+    expect(result.format).toBe('phile');
+    expect(result.problems.map((p) => p.text)).toEqual([
+      'the file starts like an mbx mailbox but its header block is damaged: c-client reads it as one plain message; repair-mbx can rebuild it',
+      'Not a MBX-format mailbox: box (it does not start with "*mbx*" CRLF, 16 hex digits, CRLF)',
+      'Unable to find CRLF at 2048 in 64 bytes, text: ',
+    ]);
   });
 
   it('surveys an mbx file whose damaged header makes it read as one plain message', async () => {

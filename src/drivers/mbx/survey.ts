@@ -7,7 +7,9 @@
 // when its text ends at the end of the file or where a line c-client wrote starts. When
 // it does not:
 //   - if a written line starts inside the text, the size was too large: the message ends
-//     there (the next internal header, as the FAQ says);
+//     there (the next internal header, as the FAQ says) - unless the size ends just after a
+//     line end where a header line starts, or that written line's own size leads nowhere:
+//     then it is text (a message that quotes an mbx file) and the size is right;
 //   - if the text would run past the end of the file, it ends at the next written line or
 //     at the end of the file (a last message cut short keeps what is left of it);
 //   - if the size ends where a damaged but recognisable header line starts, the size is
@@ -21,7 +23,7 @@ import { FLAG_EXPUNGED, FLAG_OLD } from '../../mail/flags.js';
 import { dateError, MAX_LINE, parseLine, EntryError, SYSTEM_BITS } from './entry.js';
 import { HEADER_SIZE, hex4, MAX_KEYWORDS } from './header.js';
 import { inspectHeader, type HeaderVerdict } from './header-check.js';
-import { damagedLineAt, type DamagedLine, type StrictLine } from './line-forms.js';
+import { DATE_LENGTH, damagedLineAt, isWrittenDate, type DamagedLine, type StrictLine } from './line-forms.js';
 import { readFully } from '../../io/fd.js';
 import { FileWindow } from './survey-window.js';
 import { judgeUids } from './survey-uids.js';
@@ -101,6 +103,23 @@ export async function surveyMbx(fd: number, fileSize: number, mailbox: string, o
   };
 }
 
+/** The 25 bytes c-client's probe checks: "*mbx*" CRLF, 16 hex digits, CRLF. */
+const PROBE_LENGTH = 25;
+
+/**
+ * The file's first bytes are c-client's mbx probe with a few bytes damaged (at least 20 of
+ * the 25 as c-client writes them): an mbx file whose header block was hit, not some other file.
+ */
+export function resemblesMbxHeader(head: Buffer): boolean {
+  const magic = '*mbx*\r\n';
+  let sound = 0;
+  for (let i = 0; i < Math.min(head.length, PROBE_LENGTH); i++) {
+    const c = head[i]!;
+    if (i < 7 ? c === magic.charCodeAt(i) : i < 23 ? /[0-9a-fA-F]/.test(String.fromCharCode(c)) : c === (i === 23 ? 13 : 10)) sound++;
+  }
+  return sound >= PROBE_LENGTH - 5;
+}
+
 function unnamedBits(messages: SurveyedMessages, header: HeaderVerdict): { bit: number; count: number }[] {
   const counts = new Array<number>(MAX_KEYWORDS).fill(0);
   for (let i = 0; i < messages.count; i++) {
@@ -161,10 +180,14 @@ class Walk {
     } else {
       const complaint = await this.complaint(declaredEnd);
       if (next !== undefined && next < declaredEnd) {
-        this.problem(pos, 'size', `Message at ${pos}: its size (${line.size}) runs past the next internal header, at ${next}`
-          + (complaint ? ` (c-client: ${complaint})` : ''));
-        end = next;
-        fix = 'too-large';
+        if (await this.sizeOverInner(declaredEnd, next)) {
+          end = declaredEnd;
+        } else {
+          this.problem(pos, 'size', `Message at ${pos}: its size (${line.size}) runs past the next internal header, at ${next}`
+            + (complaint ? ` (c-client: ${complaint})` : ''));
+          end = next;
+          fix = 'too-large';
+        }
       } else if (await this.sizeBelieved(textStart, declaredEnd, next)) {
         end = declaredEnd;
       } else {
@@ -194,13 +217,47 @@ class Walk {
    * longer message).
    */
   private async sizeBelieved(textStart: number, end: number, next: number | undefined): Promise<boolean> {
-    const i = await this.window.at(end, MAX_LINE);
-    const line = damagedLineAt(this.window.buf, i, this.window.avail(end, MAX_LINE));
-    if (line && (next === undefined || end + line.lineLength <= next)) return true;
+    if (await this.damagedLineStarts(end, next)) return true;
     const before = await this.window.byteAt(end - 1);
     const after = await this.window.byteAt(end);
     if (before === 0 || after === 0) return true;
     return end - textStart >= 2 && before === 10 && (await this.window.byteAt(end - 2)) === 13;
+  }
+
+  /** A damaged but recognisable header line starts at pos, and ends before the next written line. */
+  private async damagedLineStarts(pos: number, next: number | undefined): Promise<boolean> {
+    if (pos >= this.window.size) return false;
+    const i = await this.window.at(pos, MAX_LINE);
+    const line = damagedLineAt(this.window.buf, i, this.window.avail(pos, MAX_LINE));
+    return line !== undefined && (next === undefined || pos + line.lineLength <= next);
+  }
+
+  /**
+   * A size that ends past a written line inside the text (`inner`) is right after all, and that
+   * line is text (a message that quotes an mbx file), when it ends at the end of the file, or
+   * just after a line end where a header line starts, or where the inner line's own size leads
+   * nowhere. (The line end matters: a damaged line is also recognised from the end of a sound one.)
+   */
+  private async sizeOverInner(end: number, inner: number): Promise<boolean> {
+    if (end === this.window.size) return true;
+    if ((await this.window.byteAt(end - 1)) !== 10) return false;
+    return (await this.headerLineStarts(end)) || (await this.leadsNowhere(inner));
+  }
+
+  /** A header line starts at pos: as c-client writes it, damaged but recognisable, or with a written date and its comma. */
+  private async headerLineStarts(pos: number): Promise<boolean> {
+    if ((await this.window.strictAt(pos)) !== undefined) return true;
+    if (await this.damagedLineStarts(pos, await this.window.nextStrict(pos))) return true;
+    const i = await this.window.at(pos, MAX_LINE);
+    return this.window.avail(pos, MAX_LINE) > DATE_LENGTH && isWrittenDate(this.window.buf, i) && this.window.buf[i + DATE_LENGTH] === 0x2c;
+  }
+
+  /** The message of the written line at pos ends neither at the end of the file nor where a header line starts. */
+  private async leadsNowhere(pos: number): Promise<boolean> {
+    const line = (await this.window.strictAt(pos))!;
+    const end = pos + line.lineLength + line.size;
+    if (end === this.window.size) return false;
+    return end > this.window.size || !(await this.headerLineStarts(end));
   }
 
   /** No written line at pos: a damaged line to repair, or bytes that are no message. */
@@ -221,9 +278,12 @@ class Walk {
     const textStart = pos + line.lineLength;
     let end = next;
     let fix: SizeFix | undefined = 'unreadable';
-    if (line.size !== undefined && textStart + line.size <= next) {
+    if (line.size !== undefined) {
       const sizeEnd = textStart + line.size;
-      if (sizeEnd === next || (await this.sizeBelieved(textStart, sizeEnd, next))) {
+      const believed = sizeEnd <= next
+        ? sizeEnd === next || (await this.sizeBelieved(textStart, sizeEnd, next))
+        : sizeEnd <= size && (await this.sizeOverInner(sizeEnd, next));
+      if (believed) {
         end = sizeEnd;
         fix = undefined;
       }
