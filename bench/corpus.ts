@@ -1,13 +1,16 @@
 // The standard benchmark corpora (../shared/bench/README.md): generated once
 // with gen-corpus, checked against the size and sha256 in that README's
 // table, and cached under os.tmpdir(). The mbx input is mailutil's own copy
-// of the unix corpus, made once outside any timing and cached beside it.
+// of the unix corpus, made once outside any timing and cached beside it;
+// Inputs puts them, and the copies in other formats, into the bench home.
 import { createHash } from 'node:crypto';
 import fs, { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeRun, run } from '../test/helpers/run.js';
 import { handToOracle, runAsOracle } from '../test/helpers/oracle-user.js';
+import { mailutilHandles, newBox, type Box, type Place } from './operations.js';
+import { handOver, imapName, removeOutputs, runTool, type Workbench } from './workbench.js';
 
 export interface StandardSize {
   readonly name: string;
@@ -107,5 +110,62 @@ async function stampMatches(file: string, key: string): Promise<boolean> {
     return stamp === `${key}\n${st.size} ${st.mtimeMs}\n`;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The corpus of one size in each place an operation reads it from, made in the bench home on
+ * first use, outside any timing: unix and mbx from the cache, every other format by mailutil's
+ * copy of the unix corpus, and alice's mailbox on the server the same way; by mailsmith's copy
+ * for maildir (c-client lacks it) and when mailutil is not timed (it takes minutes on M).
+ * Released as soon as no later operation needs it, so that few copies of M (about 1 GB each)
+ * are on disk at once.
+ */
+export class Inputs {
+  private readonly boxes = new Map<Place, Promise<Box>>();
+
+  constructor(
+    private readonly bench: Workbench,
+    private readonly size: StandardSize,
+    private readonly corpus: { readonly unix: string; readonly mbx: () => Promise<string> },
+    private readonly maker: 'mailutil' | 'mailsmith',
+    private readonly log: (s: string) => void,
+  ) {}
+
+  get(place: Place): Promise<Box> {
+    let box = this.boxes.get(place);
+    if (!box) {
+      box = this.make(place);
+      this.boxes.set(place, box);
+    }
+    return box;
+  }
+
+  async release(place: Place): Promise<void> {
+    const box = this.boxes.get(place);
+    if (!box) return;
+    this.boxes.delete(place);
+    await removeOutputs(this.bench, this.base(place), await box);
+  }
+
+  async releaseAll(): Promise<void> {
+    for (const place of [...this.boxes.keys()]) await this.release(place);
+  }
+
+  private base(place: Place): string {
+    return place === 'imap' ? `bench-${this.size.name}` : `${this.size.name}.${place}`;
+  }
+
+  private async make(place: Place): Promise<Box> {
+    const { create, box } = newBox(place, this.base(place), imapName(this.bench));
+    if (place === 'unix' || place === 'mbx') {
+      await fsp.copyFile(place === 'unix' ? this.corpus.unix : await this.corpus.mbx(), path.join(this.bench.home, box.path!));
+    } else {
+      const unix = await this.get('unix');
+      this.log(`copying the ${this.size.name} corpus to ${place} (outside the timing) ...`);
+      await runTool(this.bench, mailutilHandles(place) ? this.maker : 'mailsmith', ['copy', unix.name, create]);
+    }
+    await handOver(this.bench, box);
+    return box;
   }
 }

@@ -41,7 +41,9 @@ function isExecutable(p: string): boolean {
 }
 
 /** Runs argv to the end, timing it; the report file of the RSS wrapper lives in a private temp folder. */
-export async function measure(argv: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Measurement> {
+export async function measure(
+  argv: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<Measurement> {
   const source = rssSource();
   const reportDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'mailsmith-bench-rss-'));
   const report = path.join(reportDir, 'rss');
@@ -51,7 +53,7 @@ export async function measure(argv: readonly string[], options: { cwd: string; e
         : [...argv];
   try {
     const start = process.hrtime.bigint();
-    const r = await run(wrapped[0]!, wrapped.slice(1), { cwd: options.cwd, env: options.env });
+    const r = await run(wrapped[0]!, wrapped.slice(1), { cwd: options.cwd, env: options.env, input: options.input });
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     let maxRssKb: number | undefined;
     if (source !== 'none') {

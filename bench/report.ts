@@ -13,8 +13,8 @@ export interface ToolFigures {
   readonly messagesPerS: number;
   /** Highest peak RSS over the timed runs, in MiB. */
   readonly peakRssMiB?: number;
-  /** Median ÷ cp's median on the same input, measured in the same alternation. */
-  readonly ratioToCp: number;
+  /** Median ÷ cp's median on the same input, measured in the same alternation (none without a local input). */
+  readonly ratioToCp?: number;
 }
 
 export interface OperationFigures {
@@ -37,7 +37,7 @@ export function median(xs: readonly number[]): number {
 }
 
 export function figures(
-  tool: Tool, runsMs: number[], rssKb: (number | undefined)[], inputBytes: number, messages: number, cpMedianMs: number,
+  tool: Tool, runsMs: number[], rssKb: (number | undefined)[], inputBytes: number, messages: number, cpMedianMs?: number,
 ): ToolFigures {
   const med = median(runsMs);
   const rss = rssKb.filter((r): r is number => r !== undefined);
@@ -50,10 +50,11 @@ export function figures(
     mbPerS: inputBytes / 1e6 / (med / 1000),
     messagesPerS: messages / (med / 1000),
     ...(rss.length ? { peakRssMiB: Math.max(...rss) / 1024 } : {}),
-    ratioToCp: med / cpMedianMs,
+    ...(cpMedianMs === undefined ? {} : { ratioToCp: med / cpMedianMs }),
   };
 }
 
+const mib = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(0)} MiB`);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 3 : 1)} s`;
 
 /** A plain-text table: one block per size and operation, one row per tool. */
@@ -70,8 +71,8 @@ export function table(ops: readonly OperationFigures[]): string {
         `${seconds(t.maxMs)})`,
         t.mbPerS.toFixed(1),
         Math.round(t.messagesPerS).toLocaleString('en-US'),
-        t.peakRssMiB === undefined ? 'n/a' : `${t.peakRssMiB.toFixed(0)} MiB`,
-        t.ratioToCp.toFixed(2),
+        mib(t.peakRssMiB),
+        t.ratioToCp?.toFixed(2) ?? '',
         i === 0 ? `${op.loadStart.toFixed(2)}-${op.loadEnd.toFixed(2)}` : '',
       ]);
     }
@@ -80,15 +81,22 @@ export function table(ops: readonly OperationFigures[]): string {
   return align([header, ...rows]);
 }
 
-/** M ÷ S median time per operation and tool (1 = linear would be M/S messages). */
+/**
+ * Per operation and tool, large ÷ small: median time (linear would be the ratio of messages) and
+ * peak RSS, with both peaks (flat memory: a ratio near 1 however many messages).
+ */
 export function scalingTable(ops: readonly OperationFigures[], small: string, large: string): string {
-  const rows: string[][] = [['operation', 'tool', `${large}/${small} time`, `${large}/${small} messages`]];
+  const rows: string[][] = [['operation', 'tool', `${large}/${small} time`, `${large}/${small} messages`, `${small} RSS`, `${large} RSS`, `${large}/${small} RSS`]];
   for (const l of ops.filter((o) => o.size === large)) {
     const s = ops.find((o) => o.size === small && o.operation === l.operation);
     if (!s) continue;
     for (const t of l.tools) {
       const st = s.tools.find((x) => x.tool === t.tool);
-      if (st) rows.push([l.operation, t.tool, (t.medianMs / st.medianMs).toFixed(2), (l.messages / s.messages).toFixed(0)]);
+      if (!st) continue;
+      const rss = t.peakRssMiB !== undefined && st.peakRssMiB !== undefined ? (t.peakRssMiB / st.peakRssMiB).toFixed(2) : 'n/a';
+      rows.push([
+        l.operation, t.tool, (t.medianMs / st.medianMs).toFixed(2), (l.messages / s.messages).toFixed(0), mib(st.peakRssMiB), mib(t.peakRssMiB), rss,
+      ]);
     }
   }
   return align(rows);
