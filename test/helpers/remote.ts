@@ -4,7 +4,7 @@
 import { parseRemoteName } from '../../src/names/index.js';
 import type { RemoteRef } from '../../src/names/types.js';
 import type { NewMessage, RemoteAccess, StoreContext } from '../../src/store/types.js';
-import type { SystemFlag } from '../../src/mail/flags.js';
+import { ALL_KEYWORDS, flagsFor } from '../interop/corpus.js';
 import { realMessages, toCrlf, withoutEnvelope } from '../interop/messages.js';
 import type { Dovecot } from './dovecot.js';
 import { recordingContext } from './store.js';
@@ -44,17 +44,6 @@ export function remote(name: string): RemoteRef {
 
 /** Zones of internal dates, minutes east of UTC: both signs, half hours, and UTC. */
 const ZONES = [0, -480, 60, 330, -300, 0, 545];
-const KEYWORDS = ['work', '$Label1', 'Junk'];
-
-function flagsFor(i: number): SystemFlag[] {
-  const flags: SystemFlag[] = [];
-  if (i % 3 === 0) flags.push('\\Seen');
-  if (i % 11 === 0) flags.push('\\Deleted');
-  if (i % 7 === 0) flags.push('\\Flagged');
-  if (i % 5 === 0) flags.push('\\Answered');
-  if (i % 13 === 0) flags.push('\\Draft');
-  return flags;
-}
 
 /**
  * `count` real messages (CRLF) with varied flags, keywords and internal dates; with `utc` every
@@ -70,7 +59,7 @@ export async function sampleMessages(count: number, options: { utc?: boolean; of
       text: toCrlf(withoutEnvelope(m.raw)),
       internalDate: { ms: Date.UTC(2001, 0, 1) + i * 86_400_000 * 17 + i * 1_234_000, zone: options.utc ? 0 : ZONES[i % ZONES.length]! },
       flags: flagsFor(i),
-      keywords: KEYWORDS.filter((_kw, j) => i % (3 + j) === 0),
+      keywords: ALL_KEYWORDS.filter((_kw, j) => i % (3 + j) === 0),
       uid: 100 + i,
     };
   });

@@ -24,6 +24,7 @@ import { formatInternalDate } from '../../src/mail/dates.js';
 import type { SystemFlag } from '../../src/mail/flags.js';
 import type { NewMessage } from '../../src/store/types.js';
 import { snapshot } from '../drivers/maildir/helpers.js';
+import { ALL_KEYWORDS, CREATED_WITH, dressed } from './corpus.js';
 import { diffDumps, type MailboxDump } from './dump.js';
 import { Dovecot } from './maildir-dovecot.js';
 import { changeWithMailsmith, mailsmithCli, readWithMailsmith, writeWithMailsmith } from './mailsmith.js';
@@ -31,20 +32,7 @@ import { realMessages, toCrlf } from './messages.js';
 
 process.env.TZ = 'UTC';
 
-const CREATED_WITH = { uidValidity: 1_234_567_890, uidLast: 100, keywords: ['work', '$Label1'] };
-/** 'Junk' is not declared at create time: the append must define it. */
-const KEYWORDS = ['work', '$Label1', 'Junk'];
 const ZONES = [0, -480, 60, 330, -300];
-
-function flagsFor(i: number): SystemFlag[] {
-  const flags: SystemFlag[] = [];
-  if (i % 3 === 0) flags.push('\\Seen');
-  if (i % 11 === 0) flags.push('\\Deleted');
-  if (i % 7 === 0) flags.push('\\Flagged');
-  if (i % 5 === 0) flags.push('\\Answered');
-  if (i % 13 === 0) flags.push('\\Draft');
-  return flags;
-}
 
 /** Texts a Maildir writer must get right besides ordinary mail. */
 const AWKWARD = [
@@ -55,20 +43,13 @@ const AWKWARD = [
 ].map((t) => Buffer.from(t, 'latin1'));
 
 async function corpus(): Promise<NewMessage[]> {
-  const texts = [...(await realMessages()).map((m) => toCrlf(m.raw)), ...AWKWARD];
-  return texts.map((text, i) => ({
-    text,
-    internalDate: { ms: Date.UTC(1995, 0, 1) + i * 41 * 86_400_000 + i * 12_345_000, zone: ZONES[i % ZONES.length]! },
-    flags: flagsFor(i),
-    keywords: KEYWORDS.filter((_k, k) => i % (4 + k) === 0),
-    uid: 101 + 3 * i,
-  }));
+  return dressed([...(await realMessages()).map((m) => toCrlf(m.raw)), ...AWKWARD], ZONES);
 }
 
 /** What every reader must report for a folder mailsmith wrote (dates in UTC: a Maildir keeps the instant). */
 function model(messages: readonly NewMessage[], meta = CREATED_WITH): MailboxDump {
   return {
-    meta: { uidValidity: meta.uidValidity, uidLast: Math.max(meta.uidLast, ...messages.map((m) => m.uid!)), keywords: KEYWORDS },
+    meta: { uidValidity: meta.uidValidity, uidLast: Math.max(meta.uidLast, ...messages.map((m) => m.uid!)), keywords: ALL_KEYWORDS },
     messages: messages.map((m) => ({
       uid: m.uid!, internalDate: formatInternalDate({ ms: m.internalDate.ms, zone: 0 }), flags: m.flags, keywords: m.keywords,
       size: m.text.length, text: m.text,

@@ -11,46 +11,17 @@
 // `mailsmith copy` writes mailboxes c-client reads with the source's UIDs.
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatInternalDate } from '../../src/mail/dates.js';
-import type { SystemFlag } from '../../src/mail/flags.js';
 import type { FormatName, NewMessage } from '../../src/store/types.js';
+import { afterChanges, expectPruneReadsAlike, makeChanges, withMessages } from './changes.js';
+import { ALL_KEYWORDS, CREATED_WITH, corpusMessages } from './corpus.js';
 import { OracleHome, sharedSetup } from './oracle.js';
-import { diffDumps, type DumpMessage, type MailboxDump } from './dump.js';
+import { diffDumps, type MailboxDump } from './dump.js';
 import {
   appendReport, changeWithMailsmith, checkLine, mailsmithCli, readWithMailsmith, writeWithMailsmith,
 } from './mailsmith.js';
-import { UNIX_REPORT_KINDS, cClientUnixNul, realMessages, toCrlf, unixReport, unixStoredForm } from './messages.js';
+import { UNIX_REPORT_KINDS, cClientUnixNul, unixReport, unixStoredForm } from './messages.js';
 
 process.env.TZ = 'UTC';
-
-/** Zones of the internal dates, minutes east of UTC: both signs, half hours, odd minutes, the extremes. */
-const ZONES = [0, -480, 60, 330, -300, 545, -210, 840, -720, 120];
-const CREATED_WITH = { uidValidity: 1_234_567_890, uidLast: 100, keywords: ['work', '$Label1'] };
-/** 'Junk' is not declared at create time: the append must define it. */
-const ALL_KEYWORDS = ['work', '$Label1', 'Junk'];
-
-function flagsFor(i: number): SystemFlag[] {
-  const flags: SystemFlag[] = [];
-  if (i % 3 === 0) flags.push('\\Seen');
-  if (i % 11 === 0) flags.push('\\Deleted');
-  if (i % 7 === 0) flags.push('\\Flagged');
-  if (i % 5 === 0) flags.push('\\Answered');
-  if (i % 13 === 0) flags.push('\\Draft');
-  return flags;
-}
-
-function keywordsFor(i: number): string[] {
-  return ALL_KEYWORDS.filter((_k, k) => i % (4 + k) === 0);
-}
-
-async function corpusMessages(): Promise<NewMessage[]> {
-  return (await realMessages()).map((m, i) => ({
-    text: toCrlf(m.raw),
-    internalDate: { ms: Date.UTC(1995, 0, 1) + i * 41 * 86_400_000 + i * 12_345_000, zone: ZONES[i % ZONES.length]! },
-    flags: flagsFor(i),
-    keywords: keywordsFor(i),
-    uid: 101 + 3 * i,
-  }));
-}
 
 /** The text a reader gets back from a mailbox of this format holding `text`. */
 function storedText(format: FormatName, text: Buffer): Buffer {
@@ -73,10 +44,6 @@ function model(format: FormatName, messages: readonly NewMessage[]): MailboxDump
       };
     }),
   };
-}
-
-function withMessages(dump: MailboxDump, messages: DumpMessage[]): MailboxDump {
-  return { meta: dump.meta, messages };
 }
 
 describe.each(['mbx', 'unix'] as const)('mailsmith writes %s, c-client reads', (format) => {
@@ -151,28 +118,8 @@ describe.each(['mbx', 'unix'] as const)('mailsmith writes %s, c-client reads', (
   it('flag changes and an expunge made by mailsmith read the same in c-client', async () => {
     const { home, messages, expected } = await setup.get();
     await copyOfBox(home, 'changed');
-    const uids = messages.map((m) => m.uid!);
-    const every = (n: number): number[] => uids.filter((_u, i) => i % n === 1);
-    await changeWithMailsmith(home.dir, 'changed', async (mb) => {
-      await mb.store(every(4), { add: { flags: ['\\Flagged'], keywords: ['Junk'] } });
-      await mb.store(every(6), { remove: { flags: ['\\Seen', '\\Answered'], keywords: ['work'] } });
-      await mb.store(every(10), { add: { flags: ['\\Deleted'] } });
-      await mb.expunge();
-    });
-    const changed = expected.messages.flatMap((m, i) => {
-      let flags = [...m.flags];
-      let keywords = [...m.keywords];
-      if (i % 4 === 1) {
-        flags = [...new Set([...flags, '\\Flagged'])];
-        keywords = [...new Set([...keywords, 'Junk'])];
-      }
-      if (i % 6 === 1) {
-        flags = flags.filter((f) => f !== '\\Seen' && f !== '\\Answered');
-        keywords = keywords.filter((k) => k !== 'work');
-      }
-      if (i % 10 === 1) flags.push('\\Deleted');
-      return flags.includes('\\Deleted') ? [] : [{ ...m, flags, keywords }];
-    });
+    await changeWithMailsmith(home.dir, 'changed', (mb) => makeChanges(mb, messages.map((m) => m.uid!), ['Junk']));
+    const changed = afterChanges(expected.messages, ['Junk']);
     const changedModel = withMessages(expected, changed);
     expect(diffDumps(await home.ccdump('changed'), changedModel)).toEqual([]);
     const ours = await readWithMailsmith(home.dir, 'changed');
@@ -183,14 +130,7 @@ describe.each(['mbx', 'unix'] as const)('mailsmith writes %s, c-client reads', (
   it('a prune made by mailutil reads the same in mailsmith', async () => {
     const { home, expected } = await setup.get();
     await copyOfBox(home, 'pruned');
-    const deleted = expected.messages.filter((m) => m.flags.includes('\\Deleted')).length;
-    const r = await home.prune('pruned', 'deleted');
-    expect(r.stdout.trim()).toBe(`${deleted} message(s) purged`);
-    const prunedModel = withMessages(expected, expected.messages.filter((m) => !m.flags.includes('\\Deleted')));
-    expect(diffDumps(await home.ccdump('pruned'), prunedModel)).toEqual([]);
-    const ours = await readWithMailsmith(home.dir, 'pruned');
-    expect(diffDumps(ours, prunedModel)).toEqual([]);
-    expect(checkLine(ours, 'pruned')).toBe(await home.check('pruned'));
+    await expectPruneReadsAlike(home, 'pruned', expected);
   });
 
   it.each(['mbx', 'unix'] as const)('mailsmith copy into %s writes what c-client reads, UIDs kept', async (to) => {

@@ -12,6 +12,7 @@ import { sharedSetup } from './oracle.js';
 import { diffDumps } from './dump.js';
 import { checkLine, mailsmithCli, readWithMailsmith } from './mailsmith.js';
 import { realMessages, unixMbox, withoutEnvelope, type MboxEntry } from './messages.js';
+import { statusLines } from './corpus.js';
 
 process.env.TZ = 'UTC';
 
@@ -34,20 +35,6 @@ function envelopeDate(i: number): string {
   }
 }
 
-/** c-client status lines for message i: the first carries X-IMAPbase; the rest vary. */
-function statusLines(i: number): string[] {
-  const lines: string[] = [];
-  if (i === 0) lines.push('X-IMAPbase: 1600000000 0000000600 work $Label1 Junk');
-  if (i % 7 === 0) lines.push('Status: RO');
-  else if (i % 3 === 0) lines.push('Status: O');
-  const x = `${i % 13 === 0 ? 'D' : ''}${i % 5 === 0 ? 'FA' : ''}${i % 17 === 0 ? 'T' : ''}`;
-  if (x) lines.push(`X-Status: ${x}`);
-  if (i % 11 === 0) lines.push('X-Keywords: work Junk');
-  else if (i % 19 === 0) lines.push('X-Keywords: $Label1 Undeclared');
-  lines.push(`X-UID: ${2 * i + 1}`);
-  return lines;
-}
-
 const MAILBOXES = [
   ['source', 'unix'],
   ['to-mbx', 'mbx'],
@@ -58,7 +45,7 @@ describe('mailutil writes, mailsmith reads', () => {
   const setup = sharedSetup('from-mailutil', async (home) => {
     const entries: MboxEntry[] = (await realMessages()).map((m, i) => ({
       envelope: `sender${i}@example.org ${envelopeDate(i)}`,
-      status: statusLines(i),
+      status: statusLines(i, '$Label1 Undeclared'),
       text: withoutEnvelope(m.raw),
     }));
     await home.put('source', unixMbox(entries));

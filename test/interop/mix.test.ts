@@ -15,14 +15,15 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatCtime, formatCtimeWithZone, formatInternalDate, type MailDate } from '../../src/mail/dates.js';
-import type { SystemFlag } from '../../src/mail/flags.js';
 import type { NewMessage } from '../../src/store/types.js';
 import { KEYWORD_POOL, mailDate, messageText, systemFlags } from './arbitraries.js';
+import { afterChanges, expectPruneReadsAlike, makeChanges, withMessages } from './changes.js';
+import { ALL_KEYWORDS, CREATED_WITH, corpusMessages, statusLines } from './corpus.js';
 import { OracleHome, sharedSetup } from './oracle.js';
-import { diffDumps, type DumpMessage, type MailboxDump } from './dump.js';
+import { diffDumps, type MailboxDump } from './dump.js';
 import { goldenDir, goldenDiffs, loadExpected } from './golden.js';
 import { changeWithMailsmith, checkLine, mailsmithCli, readWithMailsmith, writeWithMailsmith } from './mailsmith.js';
-import { realMessages, toCrlf, unixMbox, withoutEnvelope, type MboxEntry } from './messages.js';
+import { realMessages, unixMbox, withoutEnvelope, type MboxEntry } from './messages.js';
 
 process.env.TZ = 'UTC';
 
@@ -36,20 +37,6 @@ async function putGolden(home: OracleHome, name: string): Promise<void> {
 function envelopeDate(i: number): string {
   const date: MailDate = { ms: Date.UTC(1999, 0, 1) + i * 31 * 86_400_000 + i * 6_151_000, zone: 0 };
   return i % 2 === 0 ? formatCtime(date) : formatCtimeWithZone({ ...date, zone: [-480, 330, 60, -210][i % 4]! });
-}
-
-/** c-client status lines for message i: the first declares the keywords; flags and keywords vary. */
-function statusLines(i: number): string[] {
-  const lines: string[] = [];
-  if (i === 0) lines.push('X-IMAPbase: 1600000000 0000000600 work $Label1 Junk');
-  if (i % 7 === 0) lines.push('Status: RO');
-  else if (i % 3 === 0) lines.push('Status: O');
-  const x = `${i % 13 === 0 ? 'D' : ''}${i % 5 === 0 ? 'FA' : ''}${i % 17 === 0 ? 'T' : ''}`;
-  if (x) lines.push(`X-Status: ${x}`);
-  if (i % 11 === 0) lines.push('X-Keywords: work Junk');
-  else if (i % 19 === 0) lines.push('X-Keywords: $Label1');
-  lines.push(`X-UID: ${2 * i + 1}`);
-  return lines;
 }
 
 describe('mailutil writes mix, mailsmith reads', () => {
@@ -103,27 +90,6 @@ describe('mailutil writes mix, mailsmith reads', () => {
   });
 });
 
-/** Zones of the internal dates, minutes east of UTC: both signs, half hours, odd minutes, the extremes. */
-const ZONES = [0, -480, 60, 330, -300, 545, -210, 840, -720, 120];
-const CREATED_WITH = { uidValidity: 1_234_567_890, uidLast: 100, keywords: ['work', '$Label1'] };
-/** 'Junk' is not declared at create time: the append defines it (c-client's append would drop it). */
-const ALL_KEYWORDS = ['work', '$Label1', 'Junk'];
-
-function flagsFor(i: number): SystemFlag[] {
-  const all: [number, SystemFlag][] = [[3, '\\Seen'], [11, '\\Deleted'], [7, '\\Flagged'], [5, '\\Answered'], [13, '\\Draft']];
-  return all.filter(([n]) => i % n === 0).map(([, f]) => f);
-}
-
-async function corpusMessages(): Promise<NewMessage[]> {
-  return (await realMessages()).map((m, i) => ({
-    text: toCrlf(m.raw),
-    internalDate: { ms: Date.UTC(1995, 0, 1) + i * 41 * 86_400_000 + i * 12_345_000, zone: ZONES[i % ZONES.length]! },
-    flags: flagsFor(i),
-    keywords: ALL_KEYWORDS.filter((_k, k) => i % (4 + k) === 0),
-    uid: 101 + 3 * i,
-  }));
-}
-
 function model(messages: readonly NewMessage[]): MailboxDump {
   return {
     meta: { uidValidity: CREATED_WITH.uidValidity, uidLast: Math.max(...messages.map((m) => m.uid!)), keywords: ALL_KEYWORDS },
@@ -134,7 +100,6 @@ function model(messages: readonly NewMessage[]): MailboxDump {
   };
 }
 
-const withMessages = (dump: MailboxDump, messages: DumpMessage[]): MailboxDump => ({ meta: dump.meta, messages });
 
 describe('mailsmith writes mix, c-client reads', () => {
   const setup = sharedSetup('mix-to-mailutil', async (home) => {
@@ -182,28 +147,8 @@ describe('mailsmith writes mix, c-client reads', () => {
   it('flag changes and an expunge made by mailsmith read the same in c-client, which can then prune and append there', async () => {
     const { home, messages, expected } = await setup.get();
     await copyOfBox(home, 'changed');
-    const uids = messages.map((m) => m.uid!);
-    const every = (n: number): number[] => uids.filter((_u, i) => i % n === 1);
-    await changeWithMailsmith(home.dir, 'changed', async (mb) => {
-      await mb.store(every(4), { add: { flags: ['\\Flagged'], keywords: ['Junk', 'NewOne'] } });
-      await mb.store(every(6), { remove: { flags: ['\\Seen', '\\Answered'], keywords: ['work'] } });
-      await mb.store(every(10), { add: { flags: ['\\Deleted'] } });
-      await mb.expunge();
-    });
-    const changed = expected.messages.flatMap((m, i) => {
-      let flags = [...m.flags];
-      let keywords = [...m.keywords];
-      if (i % 4 === 1) {
-        flags = [...new Set([...flags, '\\Flagged'])];
-        keywords = [...new Set([...keywords, 'Junk', 'NewOne'])];
-      }
-      if (i % 6 === 1) {
-        flags = flags.filter((f) => f !== '\\Seen' && f !== '\\Answered');
-        keywords = keywords.filter((k) => k !== 'work');
-      }
-      if (i % 10 === 1) flags.push('\\Deleted');
-      return flags.includes('\\Deleted') ? [] : [{ ...m, flags, keywords }];
-    });
+    await changeWithMailsmith(home.dir, 'changed', (mb) => makeChanges(mb, messages.map((m) => m.uid!), ['Junk', 'NewOne']));
+    const changed = afterChanges(expected.messages, ['Junk', 'NewOne']);
     const changedModel: MailboxDump = { meta: { ...expected.meta, keywords: [...ALL_KEYWORDS, 'NewOne'] }, messages: changed };
     expect(diffDumps(await home.ccdump('changed'), changedModel)).toEqual([]);
     expect(diffDumps(await readWithMailsmith(home.dir, 'changed'), changedModel)).toEqual([]);
@@ -228,14 +173,7 @@ describe('mailsmith writes mix, c-client reads', () => {
   it('a prune made by mailutil reads the same in mailsmith', async () => {
     const { home, expected } = await setup.get();
     await copyOfBox(home, 'pruned');
-    const deleted = expected.messages.filter((m) => m.flags.includes('\\Deleted')).length;
-    const r = await home.prune('pruned', 'deleted');
-    expect(r.stdout.trim()).toBe(`${deleted} message(s) purged`);
-    const prunedModel = withMessages(expected, expected.messages.filter((m) => !m.flags.includes('\\Deleted')));
-    expect(diffDumps(await home.ccdump('pruned'), prunedModel)).toEqual([]);
-    const ours = await readWithMailsmith(home.dir, 'pruned');
-    expect(diffDumps(ours, prunedModel)).toEqual([]);
-    expect(checkLine(ours, 'pruned')).toBe(await home.check('pruned'));
+    await expectPruneReadsAlike(home, 'pruned', expected);
   });
 
   it('mailsmith copy into mix writes what c-client reads, UIDs kept; mailutil copies it into unix as it does its own', async () => {

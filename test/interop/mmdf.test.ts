@@ -14,15 +14,16 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatCtime, formatCtimeWithZone, formatInternalDate, type MailDate } from '../../src/mail/dates.js';
-import type { SystemFlag } from '../../src/mail/flags.js';
 import type { NewMessage } from '../../src/store/types.js';
 import { mailDate, messageText, systemFlags } from './arbitraries.js';
-import { diffDumps, type DumpMessage, type MailboxDump } from './dump.js';
+import { afterChanges, expectPruneReadsAlike, makeChanges, withMessages } from './changes.js';
+import { ALL_KEYWORDS, CREATED_WITH, corpusMessages } from './corpus.js';
+import { diffDumps, type MailboxDump } from './dump.js';
 import { goldenDir, goldenDiffs, loadExpected } from './golden.js';
 import {
   appendReport, changeWithMailsmith, checkLine, mailsmithCli, readWithMailsmith, writeWithMailsmith,
 } from './mailsmith.js';
-import { breaksCClient, realMessages, toCrlf, unixMbox, unixStoredForm, withoutEnvelope } from './messages.js';
+import { breaksCClient, realMessages, unixMbox, unixStoredForm, withoutEnvelope } from './messages.js';
 import { sharedSetup, type OracleHome } from './oracle.js';
 
 process.env.TZ = 'UTC';
@@ -112,10 +113,6 @@ function model(meta: { uidValidity: number; uidLast: number; keywords: readonly 
   };
 }
 
-function withMessages(dump: MailboxDump, messages: DumpMessage[]): MailboxDump {
-  return { meta: dump.meta, messages };
-}
-
 /** Reads as c-client (ccdump) and as mailsmith, and compares; where c-client took a UID validity from its clock, so does mailsmith. */
 async function bothRead(home: OracleHome, name: string): Promise<{ oracle: MailboxDump; diffs: string[] }> {
   const oracle = await home.ccdump(name);
@@ -190,23 +187,9 @@ describe('mailutil writes mmdf, mailsmith reads', () => {
   });
 });
 
-const ZONES = [0, -480, 60, 330, -300, 545, -210, 840, -720, 120];
-const CREATED_WITH = { uidValidity: 1_234_567_890, uidLast: 100, keywords: ['work', '$Label1'] };
-const ALL_KEYWORDS = ['work', '$Label1', 'Junk'];
-
-function flagsFor(i: number): SystemFlag[] {
-  return (['\\Seen', '\\Deleted', '\\Flagged', '\\Answered', '\\Draft'] as SystemFlag[]).filter((_f, k) => i % [3, 11, 7, 5, 13][k]! === 0);
-}
-
 describe('mailsmith writes mmdf, c-client reads', () => {
   const setup = sharedSetup('mmdf-to-mailutil', async (home) => {
-    const messages: NewMessage[] = (await realMessages()).map((m, i) => ({
-      text: toCrlf(m.raw),
-      internalDate: { ms: Date.UTC(1995, 0, 1) + i * 41 * 86_400_000 + i * 12_345_000, zone: ZONES[i % ZONES.length]! },
-      flags: flagsFor(i),
-      keywords: ALL_KEYWORDS.filter((_k, k) => i % (4 + k) === 0),
-      uid: 101 + 3 * i,
-    }));
+    const messages = await corpusMessages();
     const { result, warnings } = await writeWithMailsmith(home.dir, 'box', 'mmdf', CREATED_WITH, messages);
     return { messages, result, warnings, expected: model({ ...CREATED_WITH, keywords: ALL_KEYWORDS }, messages) };
   });
@@ -241,40 +224,14 @@ describe('mailsmith writes mmdf, c-client reads', () => {
   it('a prune made by mailutil reads the same in mailsmith', async () => {
     const { home, expected } = await setup.get();
     await home.put('pruned', await home.read('box'));
-    const deleted = expected.messages.filter((m) => m.flags.includes('\\Deleted')).length;
-    expect((await home.prune('pruned', 'deleted')).stdout.trim()).toBe(`${deleted} message(s) purged`);
-    const pruned = withMessages(expected, expected.messages.filter((m) => !m.flags.includes('\\Deleted')));
-    expect(diffDumps(await home.ccdump('pruned'), pruned)).toEqual([]);
-    const ours = await readWithMailsmith(home.dir, 'pruned');
-    expect(diffDumps(ours, pruned)).toEqual([]);
-    expect(checkLine(ours, 'pruned')).toBe(await home.check('pruned'));
+    await expectPruneReadsAlike(home, 'pruned', expected);
   });
 
   it('flag changes and an expunge made by mailsmith read the same in c-client', async () => {
     const { home, messages, expected } = await setup.get();
     await home.put('changed', await home.read('box'));
-    const uids = messages.map((m) => m.uid!);
-    const every = (n: number): number[] => uids.filter((_u, i) => i % n === 1);
-    await changeWithMailsmith(home.dir, 'changed', async (mb) => {
-      await mb.store(every(4), { add: { flags: ['\\Flagged'], keywords: ['Junk'] } });
-      await mb.store(every(6), { remove: { flags: ['\\Seen', '\\Answered'], keywords: ['work'] } });
-      await mb.store(every(10), { add: { flags: ['\\Deleted'] } });
-      await mb.expunge();
-    });
-    const changed = withMessages(expected, expected.messages.flatMap((m, i) => {
-      let flags = [...m.flags];
-      let keywords = [...m.keywords];
-      if (i % 4 === 1) {
-        flags = [...new Set([...flags, '\\Flagged'])];
-        keywords = [...new Set([...keywords, 'Junk'])];
-      }
-      if (i % 6 === 1) {
-        flags = flags.filter((f) => f !== '\\Seen' && f !== '\\Answered');
-        keywords = keywords.filter((k) => k !== 'work');
-      }
-      if (i % 10 === 1) flags.push('\\Deleted');
-      return flags.includes('\\Deleted') ? [] : [{ ...m, flags, keywords }];
-    }));
+    await changeWithMailsmith(home.dir, 'changed', (mb) => makeChanges(mb, messages.map((m) => m.uid!), ['Junk']));
+    const changed = withMessages(expected, afterChanges(expected.messages, ['Junk']));
     expect(diffDumps(await home.ccdump('changed'), changed)).toEqual([]);
     const ours = await readWithMailsmith(home.dir, 'changed');
     expect(diffDumps(ours, changed)).toEqual([]);

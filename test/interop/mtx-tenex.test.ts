@@ -13,9 +13,9 @@
 // - while mailsmith has the file open, mailutil cannot expunge it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatCtimeWithZone, formatInternalDate } from '../../src/mail/dates.js';
-import type { SystemFlag } from '../../src/mail/flags.js';
 import { openMailbox } from '../../src/store/index.js';
 import type { NewMessage } from '../../src/store/types.js';
+import { ALL_KEYWORDS, corpusMessages } from './corpus.js';
 import { sharedSetup, type OracleHome } from './oracle.js';
 import { diffDumps, type DumpMessage, type MailboxDump } from './dump.js';
 import { goldenDir, goldenDiffs, loadExpected } from './golden.js';
@@ -25,31 +25,6 @@ import {
 import { realMessages, toCrlf, unixMbox, withoutEnvelope } from './messages.js';
 
 process.env.TZ = 'UTC';
-
-const KEYWORDS = ['work', '$Label1', 'Junk'];
-
-function flagsFor(i: number): SystemFlag[] {
-  const flags: SystemFlag[] = [];
-  if (i % 3 === 0) flags.push('\\Seen');
-  if (i % 11 === 0) flags.push('\\Deleted');
-  if (i % 7 === 0) flags.push('\\Flagged');
-  if (i % 5 === 0) flags.push('\\Answered');
-  if (i % 13 === 0) flags.push('\\Draft');
-  return flags;
-}
-
-/** Zones of the internal dates, minutes east of UTC: both signs, half hours, odd minutes. */
-const ZONES = [0, -480, 60, 330, -300, 545, -210, 840, -720, 120];
-
-async function corpus(): Promise<NewMessage[]> {
-  return (await realMessages()).map((m, i) => ({
-    text: toCrlf(m.raw),
-    internalDate: { ms: Date.UTC(1995, 0, 1) + i * 41 * 86_400_000 + i * 12_345_000, zone: ZONES[i % ZONES.length]! },
-    flags: flagsFor(i),
-    keywords: KEYWORDS.filter((_k, k) => i % (4 + k) === 0),
-    uid: 101 + 3 * i,
-  }));
-}
 
 /** What a reader gets back from the format: tenex keeps no CR and gives every LF back as CR LF. */
 function readBack(format: 'mtx' | 'tenex', text: Buffer): Buffer {
@@ -83,12 +58,12 @@ async function copyOf(home: OracleHome, from: string, to: string): Promise<void>
 describe.each(['mtx', 'tenex'] as const)('%s', (format) => {
   const setup = sharedSetup(`mtx-tenex-${format}`, async (home) => {
     for (const name of [format, `${format}-pruned`]) await home.putCopy(name, `${goldenDir()}/${name}`);
-    const messages = await corpus();
+    const messages = await corpusMessages();
     // the corpus as a unix mbox with c-client's status headers, copied by mailutil itself
     await home.put('source', unixMbox((await realMessages()).map((m, i) => ({
       envelope: `sender${i}@example.org ${formatCtimeWithZone(messages[i]!.internalDate)}`,
       status: [
-        ...(i === 0 ? [`X-IMAPbase: 1600000000 0000000600 ${KEYWORDS.join(' ')}`] : []),
+        ...(i === 0 ? [`X-IMAPbase: 1600000000 0000000600 ${ALL_KEYWORDS.join(' ')}`] : []),
         ...(i % 3 === 0 ? ['Status: RO'] : []),
         `X-Status: ${i % 11 === 0 ? 'D' : ''}${i % 7 === 0 ? 'F' : ''}${i % 5 === 0 ? 'A' : ''}${i % 13 === 0 ? 'T' : ''}`,
         ...(i % 4 === 0 ? ['X-Keywords: work'] : []),
@@ -141,7 +116,7 @@ describe.each(['mtx', 'tenex'] as const)('%s', (format) => {
       const { messages, written } = await setup.get();
       expect(written.result.appended).toBe(252);
       expect(written.result.uids).toEqual([]);
-      const keywordUses = new Map(KEYWORDS.map((k) => [k, messages.filter((m) => m.keywords.includes(k)).length]));
+      const keywordUses = new Map(ALL_KEYWORDS.map((k) => [k, messages.filter((m) => m.keywords.includes(k)).length]));
       const losses = new Map<string, Map<string, number>>([
         ['keyword', keywordUses],
         ['uid', new Map([['UIDs are message positions', 252]])],

@@ -15,15 +15,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatCtime, formatInternalDate } from '../../src/mail/dates.js';
-import type { SystemFlag } from '../../src/mail/flags.js';
 import { resolveName } from '../../src/names/index.js';
 import { createMailbox, makeStoreContext, openMailbox } from '../../src/store/index.js';
 import type { LocalRef, Mailbox, NewMessage } from '../../src/store/types.js';
+import { afterChanges, makeChanges, withMessages } from './changes.js';
+import { ALL_KEYWORDS, CREATED_WITH, corpusMessages, statusLines } from './corpus.js';
 import { sharedSetup, type OracleHome } from './oracle.js';
 import { diffDumps, type DumpMessage, type MailboxDump } from './dump.js';
 import { goldenDir, goldenDiffs, loadExpected } from './golden.js';
 import { checkLine, mailsmithCli, type MailsmithDump, type MailsmithMessage } from './mailsmith.js';
-import { realMessages, toCrlf, unixMbox, withoutEnvelope, type MboxEntry } from './messages.js';
+import { realMessages, unixMbox, withoutEnvelope, type MboxEntry } from './messages.js';
 
 process.env.TZ = 'UTC';
 
@@ -105,20 +106,6 @@ describe.each([
   });
 });
 
-/** Status lines for message i of the hand-made source: flags and keywords of every kind. */
-function statusLines(i: number): string[] {
-  const lines: string[] = [];
-  if (i === 0) lines.push('X-IMAPbase: 1600000000 0000000600 work $Label1 Junk');
-  if (i % 7 === 0) lines.push('Status: RO');
-  else if (i % 3 === 0) lines.push('Status: O');
-  const x = `${i % 13 === 0 ? 'D' : ''}${i % 5 === 0 ? 'FA' : ''}${i % 17 === 0 ? 'T' : ''}`;
-  if (x) lines.push(`X-Status: ${x}`);
-  if (i % 11 === 0) lines.push('X-Keywords: work Junk');
-  else if (i % 19 === 0) lines.push('X-Keywords: $Label1');
-  lines.push(`X-UID: ${2 * i + 1}`);
-  return lines;
-}
-
 describe('mailutil writes mx and MH, mailsmith reads', () => {
   const setup = sharedSetup('mxmh-from-mailutil', async (home) => {
     await home.put('.mh_profile', MH_PROFILE);
@@ -147,30 +134,7 @@ describe('mailutil writes mx and MH, mailsmith reads', () => {
   });
 });
 
-/** Zones of the internal dates (minutes east of UTC): mx and MH keep only the instant. */
-const ZONES = [0, -480, 60, 330, -300, 545, -210, 840, -720, 120];
-const CREATED_WITH = { uidValidity: 1_234_567_890, uidLast: 100, keywords: ['work', '$Label1'] };
-const ALL_KEYWORDS = ['work', '$Label1', 'Junk'];
-
-function flagsFor(i: number): SystemFlag[] {
-  const flags: SystemFlag[] = [];
-  if (i % 3 === 0) flags.push('\\Seen');
-  if (i % 11 === 0) flags.push('\\Deleted');
-  if (i % 7 === 0) flags.push('\\Flagged');
-  if (i % 5 === 0) flags.push('\\Answered');
-  if (i % 13 === 0) flags.push('\\Draft');
-  return flags;
-}
-
-async function corpusMessages(): Promise<NewMessage[]> {
-  return (await realMessages()).map((m, i) => ({
-    text: toCrlf(m.raw),
-    internalDate: { ms: Date.UTC(1995, 0, 1) + i * 41 * 86_400_000 + i * 12_345_000, zone: ZONES[i % ZONES.length]! },
-    flags: flagsFor(i),
-    keywords: ALL_KEYWORDS.filter((_k, k) => i % (4 + k) === 0),
-    uid: 101 + 3 * i,
-  }));
-}
+// mx and MH keep only the instant of an internal date, not its zone.
 
 /** What every reader must report for the mx folder mailsmith wrote: all but the zones. */
 function mxModel(messages: readonly NewMessage[]): MailboxDump {
@@ -196,10 +160,6 @@ function mhModel(messages: readonly NewMessage[], uidValidity: number): MailboxD
       return { uid: i + 1, internalDate: formatInternalDate({ ms: m.internalDate.ms, zone: 0 }), flags: ['\\Seen'], keywords: [], size: text.length, text };
     }),
   };
-}
-
-function withMessages(dump: MailboxDump, messages: DumpMessage[]): MailboxDump {
-  return { meta: dump.meta, messages };
 }
 
 /** An MH folder's last UID is its highest file number. */
@@ -256,28 +216,8 @@ describe('mailsmith writes mx, c-client reads', () => {
   it('flag changes and an expunge made by mailsmith read the same in c-client', async () => {
     const { home, messages, expected } = await setup.get();
     await copyOfBox(home, 'changed');
-    const uids = messages.map((m) => m.uid!);
-    const every = (n: number): number[] => uids.filter((_u, i) => i % n === 1);
-    await changeNamed(home.dir, 'changed', async (mb) => {
-      await mb.store(every(4), { add: { flags: ['\\Flagged'], keywords: ['Junk', 'Later'] } });
-      await mb.store(every(6), { remove: { flags: ['\\Seen', '\\Answered'], keywords: ['work'] } });
-      await mb.store(every(10), { add: { flags: ['\\Deleted'] } });
-      await mb.expunge();
-    });
-    const changed = expected.messages.flatMap((m, i) => {
-      let flags = [...m.flags];
-      let keywords = [...m.keywords];
-      if (i % 4 === 1) {
-        flags = [...new Set([...flags, '\\Flagged'])];
-        keywords = [...new Set([...keywords, 'Junk', 'Later'])];
-      }
-      if (i % 6 === 1) {
-        flags = flags.filter((f) => f !== '\\Seen' && f !== '\\Answered');
-        keywords = keywords.filter((k) => k !== 'work');
-      }
-      if (i % 10 === 1) flags.push('\\Deleted');
-      return flags.includes('\\Deleted') ? [] : [{ ...m, flags, keywords }];
-    });
+    await changeNamed(home.dir, 'changed', (mb) => makeChanges(mb, messages.map((m) => m.uid!), ['Junk', 'Later']));
+    const changed = afterChanges(expected.messages, ['Junk', 'Later']);
     const model = { meta: { ...expected.meta, keywords: [...ALL_KEYWORDS, 'Later'] }, messages: changed };
     expect(diffDumps(await home.ccdump('changed'), model)).toEqual([]);
     const ours = await readNamed(home.dir, 'changed');

@@ -15,7 +15,7 @@
 import type { BatchWriter } from './file-io.js';
 import { startsWithFrom } from './from-line.js';
 import { headerNameEnd, isMetadataName } from './header.js';
-import { hasBareCr, withoutCr } from './text.js';
+import { hasBareCr, withoutCr } from '../shared/crlf.js';
 
 const LF = 0x0a;
 const CR = 0x0d;

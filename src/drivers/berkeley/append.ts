@@ -1,8 +1,8 @@
 // What an append needs besides writing: the destination's names for a
 // message's keywords, the last-UID field of the pseudo-message, and the count
 // of what the format could not keep (formats-flat.md 2.8, 3).
-import { LossyCopy } from '../../errors.js';
 import type { AppendResult, ChangeKind, FormatName, LossKind } from '../../store/types.js';
+import { cannotHold, LossTally } from '../shared/loss-tally.js';
 import { findBaseLine, lastUidField } from './base-line.js';
 import { readFully, writeFully } from '../../io/fd.js';
 import { declareKeyword, findKeyword, storableKeyword, type KeywordSlots } from './keywords.js';
@@ -37,17 +37,16 @@ export async function endsWithLf(fd: number, size: number): Promise<boolean> {
 /** Counts what an append lost or changed; under strict, the first loss throws. */
 export class AppendAccounting {
   appended = 0;
-  private readonly losses = new Map<LossKind, Map<string, number>>();
+  private readonly losses: LossTally;
   private readonly changes = new Map<ChangeKind, number>();
 
-  constructor(private readonly mailbox: string, private readonly format: FormatName, private readonly strict: boolean) {}
+  constructor(private readonly mailbox: string, private readonly format: FormatName, strict: boolean) {
+    this.losses = new LossTally(strict);
+  }
 
   /** One message lost what; counted under kind and detail. */
   loss(kind: LossKind, detail: string, what: string): void {
-    if (this.strict) throw new LossyCopy(`--strict: ${this.mailbox} (${this.format}) cannot hold ${what}; nothing was written`);
-    const m = this.losses.get(kind) ?? new Map<string, number>();
-    m.set(detail, (m.get(detail) ?? 0) + 1);
-    this.losses.set(kind, m);
+    this.losses.lose(kind, detail, cannotHold(this.mailbox, this.format, what));
   }
 
   change(kind: ChangeKind): void {
@@ -55,6 +54,6 @@ export class AppendAccounting {
   }
 
   result(uids: number[]): AppendResult {
-    return { appended: this.appended, uids, losses: this.losses, changes: this.changes };
+    return { appended: this.appended, uids, losses: this.losses.byKind, changes: this.changes };
   }
 }

@@ -42,6 +42,21 @@ function withoutByteAt(buf: Buffer, at: readonly number[]): Buffer {
   return out;
 }
 
+/** buf with a ">" inserted before each of the (ascending) offsets `at`. */
+function withGtAt(buf: Buffer, at: readonly number[]): Buffer {
+  if (at.length === 0) return buf;
+  const out = Buffer.allocUnsafe(buf.length + at.length);
+  let o = 0;
+  let i = 0;
+  for (const a of at) {
+    o += buf.copy(out, o, i, a);
+    out[o++] = GT;
+    i = a;
+  }
+  o += buf.copy(out, o, i);
+  return out;
+}
+
 /** How many lines of buf[from..to) an mboxrd reader unquotes (from is a line start). */
 export function countMboxrdQuoted(buf: Buffer, from: number, to: number): number {
   return quotedLineStarts(buf, from, to, 1).length;
@@ -65,33 +80,12 @@ export function quoteFromLines(text: Buffer): Buffer {
   const at: number[] = [];
   if (text.subarray(0, FROM.length).equals(FROM)) at.push(0);
   for (let i = text.indexOf(NL_FROM); i >= 0; i = text.indexOf(NL_FROM, i + 1)) at.push(i + 1);
-  if (at.length === 0) return text;
-  const out = Buffer.allocUnsafe(text.length + at.length);
-  let o = 0;
-  let i = 0;
-  for (const a of at) {
-    o += text.copy(out, o, i, a);
-    out[o++] = GT;
-    i = a;
-  }
-  o += text.copy(out, o, i);
-  return out;
+  return withGtAt(text, at);
 }
 
 /** text with one more ">" before every line matching ^>+From : with quoteFromLines after it, mboxrd quoting. */
 export function quoteQuotedFromLines(text: Buffer): Buffer {
-  const at = quotedLineStarts(text, 0, text.length, 1);
-  if (at.length === 0) return text;
-  const out = Buffer.allocUnsafe(text.length + at.length);
-  let o = 0;
-  let i = 0;
-  for (const a of at) {
-    o += text.copy(out, o, i, a);
-    out[o++] = GT;
-    i = a;
-  }
-  o += text.copy(out, o, i);
-  return out;
+  return withGtAt(text, quotedLineStarts(text, 0, text.length, 1));
 }
 
 /** True when buf holds a LF-terminated line matching ^>>+From  anywhere in [from, to). */

@@ -11,7 +11,8 @@ import { storedLength, type MessageEntry } from './entry.js';
 import { declaredKeywords, keywordNames, type KeywordSlots } from './keywords.js';
 import type { RangeReader } from './range-reader.js';
 import { rewriteBlock } from './status-block.js';
-import { countByte, filterHeader, withoutCr } from './text.js';
+import { withoutCr } from '../shared/crlf.js';
+import { countByte, filterHeader } from './text.js';
 
 const LF = 0x0a;
 

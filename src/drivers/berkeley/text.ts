@@ -3,6 +3,7 @@
 // metadata headers, filtered the way c-client's mail_filter() does it.
 // Bodies are converted with native searches and in-buffer moves, never a byte
 // loop in JavaScript: this is the hot path of every copy out of a unix file.
+import { withoutCr } from '../shared/crlf.js';
 import { headerNameEnd, isMetadataName } from './header.js';
 
 const LF = 0x0a;
@@ -15,28 +16,6 @@ export function countByte(buf: Buffer, byte: number): number {
   let n = 0;
   for (let i = buf.indexOf(byte); i >= 0; i = buf.indexOf(byte, i + 1)) n++;
   return n;
-}
-
-/** buf without any CR byte (buf itself when it has none). */
-export function withoutCr(buf: Buffer): Buffer {
-  let cr = buf.indexOf(CR);
-  if (cr < 0) return buf;
-  const out = Buffer.allocUnsafe(buf.length);
-  let o = 0;
-  let i = 0;
-  while (cr >= 0) {
-    o += buf.copy(out, o, i, cr);
-    i = cr + 1;
-    cr = buf.indexOf(CR, i);
-  }
-  o += buf.copy(out, o, i);
-  return out.subarray(0, o);
-}
-
-/** True when buf has a CR that is not followed by a LF. */
-export function hasBareCr(buf: Buffer): boolean {
-  for (let cr = buf.indexOf(CR); cr >= 0; cr = buf.indexOf(CR, cr + 1)) if (buf[cr + 1] !== LF) return true;
-  return false;
 }
 
 /**

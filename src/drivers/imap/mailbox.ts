@@ -34,8 +34,11 @@ import { bytesOf, flagsOf, num, text, type FetchItems } from './values.js';
 const FETCH_BATCH_BYTES = 16 << 20;
 const FETCH_BATCH_MESSAGES = 2000;
 /** An append batch (one MULTIAPPEND command). */
-const APPEND_BATCH_BYTES = 8 << 20;
+const APPEND_BATCH_BYTES = 4 << 20;
 const APPEND_BATCH_MESSAGES = 1000;
+
+/** What is kept of a message sent, to compare it with what the server stored. */
+type Sent = Pick<NewMessage, 'internalDate' | 'flags' | 'keywords' | 'uid'>;
 
 interface Index {
   readonly uids: number[];
@@ -205,22 +208,34 @@ export class ImapMailbox implements Mailbox {
     }
     const present = this.session.exists > 0 ? new IdentityCounts(await this.identities()) : undefined;
     const uidNextBefore = this.selection.uidNext;
-    const sent: NewMessage[] = [];
+    // what compare() needs of each message sent, without its text: that would keep the whole copy in memory
+    const sent: Sent[] = [];
     const gotUids: number[] = [];
     let uidsKnown = true;
     let skipped = 0;
     let accepted = 0;
     let pending: Outgoing[] = [];
     let pendingBytes = 0;
-    const dispatch = async (): Promise<void> => {
-      if (pending.length === 0) return;
-      const done = await appendBatch(this.session, this.ref.mailbox, pending);
+    // One batch is on the wire while the next is gathered: the server stores the one while the
+    // source is read for the other. A batch goes out only once the one before it is answered,
+    // so nothing is sent after a refusal or a broken connection.
+    let inFlight: Promise<void> | undefined;
+    const send = async (batch: Outgoing[]): Promise<void> => {
+      const done = await appendBatch(this.session, this.ref.mailbox, batch);
       accepted += done.accepted;
       if (done.uids) gotUids.push(...done.uids);
       else if (done.accepted > 0) uidsKnown = false;
       if (done.broken) throw done.broken;
       if (done.refused) throw refusal(done.refused, `can't append to ${this.ref.name}`, this.ref.name);
-      for (let i = accepted - pending.length; i < accepted; i++) options.onMessage?.(i + 1);
+      for (let i = accepted - batch.length; i < accepted; i++) options.onMessage?.(i + 1);
+    };
+    const dispatch = async (): Promise<void> => {
+      await inFlight;
+      inFlight = undefined;
+      if (pending.length === 0) return;
+      inFlight = send(pending);
+      // awaited later (the next dispatch, the end, or the catch below); not an unhandled rejection meanwhile
+      inFlight.catch(() => undefined);
       pending = [];
       pendingBytes = 0;
     };
@@ -230,13 +245,16 @@ export class ImapMailbox implements Mailbox {
           skipped++;
           continue;
         }
-        sent.push(m);
+        sent.push({ internalDate: m.internalDate, flags: m.flags, keywords: m.keywords, uid: m.uid });
         pending.push(m);
         pendingBytes += m.text.length;
         if (pendingBytes >= APPEND_BATCH_BYTES || pending.length >= APPEND_BATCH_MESSAGES) await dispatch();
       }
       await dispatch();
+      await inFlight;
     } catch (e) {
+      // a batch still on the wire counts in what stays (or is taken back)
+      await inFlight?.catch(() => undefined);
       throw await this.undo(e as Error, uidsKnown ? gotUids : undefined, accepted, sent.length > 0);
     }
     const uids = uidsKnown ? gotUids : await this.newUids(uidNextBefore, accepted);
@@ -290,7 +308,7 @@ export class ImapMailbox implements Mailbox {
   }
 
   /** Reads back flags, keywords and dates of what was appended, and names every difference. */
-  private async compare(sent: readonly NewMessage[], uids: readonly number[] | undefined, keepUids: boolean): Promise<Map<LossKind, Map<string, number>>> {
+  private async compare(sent: readonly Sent[], uids: readonly number[] | undefined, keepUids: boolean): Promise<Map<LossKind, Map<string, number>>> {
     const losses = new Map<LossKind, Map<string, number>>();
     const lose = (kind: LossKind, detail: string): void => {
       let d = losses.get(kind);

@@ -7,10 +7,11 @@
 // nobody sees them; if anything fails, every file written is removed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { LossyCopy, MailsmithError } from '../../errors.js';
+import { MailsmithError } from '../../errors.js';
 import { flagsToBits, bitsToFlags } from '../../mail/flags.js';
 import { syncFilesystem } from '../../io/native.js';
 import type { AppendOptions, AppendResult, LossKind, NewMessage } from '../../store/types.js';
+import { cannotHold, LossTally } from '../shared/loss-tally.js';
 import { UniqueNames, withInfo } from './filename.js';
 import { storableKeyword, type KeywordTable } from './keywords.js';
 import { storedForm } from './text.js';
@@ -74,12 +75,13 @@ export class AppendBatch {
   private readonly infoIdOf = new Map<string, number>([['', 0]]);
   /** Files renamed out of tmp/ so far (for a rollback). */
   private moved = 0;
-  private readonly losses = new Map<LossKind, Map<string, number>>();
+  private readonly losses: LossTally;
   /** The file system's descriptor for syncfs, opened before the first write so that it reports write-back errors. */
   private readonly syncFd: number;
 
   constructor(private readonly dir: string, private readonly mailbox: string, host: string, private readonly fileMode: number,
     private readonly options: AppendOptions) {
+    this.losses = new LossTally(options.strict ?? false);
     this.names = new UniqueNames(host);
     fs.mkdirSync(path.join(dir, 'tmp'), { recursive: true, mode: 0o700 });
     this.syncFd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
@@ -202,7 +204,7 @@ export class AppendBatch {
   }
 
   result(uids: number[]): AppendResult {
-    return { appended: this.count, uids, losses: this.losses, changes: new Map() };
+    return { appended: this.count, uids, losses: this.losses.byKind, changes: new Map() };
   }
 
   private base(i: number): string {
@@ -232,9 +234,6 @@ export class AppendBatch {
   }
 
   private lose(kind: LossKind, detail: string, what: string, messages = 1): void {
-    if (this.options.strict) throw new LossyCopy(`--strict: ${this.mailbox} (maildir) cannot hold ${what}; nothing was written`);
-    let perDetail = this.losses.get(kind);
-    if (!perDetail) this.losses.set(kind, (perDetail = new Map()));
-    perDetail.set(detail, (perDetail.get(detail) ?? 0) + messages);
+    this.losses.lose(kind, detail, cannotHold(this.mailbox, 'maildir', what), messages);
   }
 }

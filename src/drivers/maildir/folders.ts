@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MailboxExists, ioError } from '../../errors.js';
 import type { CreateOptions, LocalRef, MailboxMeta, StoreContext } from '../../store/types.js';
+import { createMailboxDirectory } from '../shared/mailbox-directory.js';
+import { givenUids } from '../shared/new-meta.js';
+import { syncDirectory } from '../shared/sync-directory.js';
 import { KeywordTable, writeKeywords } from './keywords.js';
 import { LOCK_FILE, UidlistLock } from './uidlist-lock.js';
 import { newGuid, writeUidlist } from './uidlist.js';
@@ -45,8 +48,6 @@ function isMaildirPlusPlusFolder(dir: string): boolean {
   return name.length > 1 && name.startsWith('.') && name !== '..' && isMaildir(path.dirname(dir));
 }
 
-const isUid32 = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 0 && n <= 0xfffffffe;
-
 /**
  * The directory with tmp/, new/ and cur/ (0700), the maildirfolder marker for a Maildir++
  * folder, and dovecot-uidlist with the given (else a fresh) UID validity and next UID, and
@@ -54,14 +55,7 @@ const isUid32 = (n: number | undefined): n is number => n !== undefined && Numbe
  * keeps is there before the first message.
  */
 export async function createMaildir(ref: LocalRef, ctx: StoreContext, options: CreateOptions = {}): Promise<void> {
-  try {
-    fs.mkdirSync(ref.path, { mode: 0o700 });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new MailboxExists(ref.name);
-    throw ioError(e, `Can't create mailbox ${ref.name}`);
-  }
-  try {
-    fs.chmodSync(ref.path, 0o700);
+  createMailboxDirectory(ref, () => {
     for (const sub of ['tmp', 'new', 'cur']) fs.mkdirSync(path.join(ref.path, sub), { mode: 0o700 });
     if (isMaildirPlusPlusFolder(ref.path)) writeEmpty(path.join(ref.path, MARKER));
     const meta = freshMeta(options.meta ?? {}, ctx);
@@ -70,31 +64,19 @@ export async function createMaildir(ref: LocalRef, ctx: StoreContext, options: C
     if (keywords.list().length > 0) writeKeywords(ref.path, keywords, 0, FILE_MODE);
     syncDirectory(ref.path);
     syncDirectory(path.dirname(ref.path));
-  } catch (e) {
-    fs.rmSync(ref.path, { recursive: true, force: true });
-    throw ioError(e, `Can't create mailbox ${ref.name}`);
-  }
+  });
 }
 
 function freshMeta(meta: Partial<MailboxMeta>, ctx: StoreContext): MailboxMeta {
   return {
-    uidValidity: isUid32(meta.uidValidity) && meta.uidValidity > 0 ? meta.uidValidity : Math.floor(ctx.now().getTime() / 1000),
-    uidLast: isUid32(meta.uidLast) ? meta.uidLast : 0,
+    // Dovecot's UIDs stop one short of 2^32
+    ...givenUids(meta, Math.floor(ctx.now().getTime() / 1000), 0xfffffffe),
     keywords: meta.keywords ?? [],
   };
 }
 
 function writeEmpty(file: string): void {
   fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, FILE_MODE));
-}
-
-export function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** Files of a Maildir root that serve the whole tree (subscriptions, quota, Dovecot's mailbox list and UID validity counter). */

@@ -13,12 +13,13 @@ import type {
   AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
   StoreContext,
 } from '../../store/types.js';
+import { crlfLength, toCrlf } from '../shared/crlf.js';
 import { AppendBatch } from './append.js';
 import { infoOf, sizeField, withInfo, type Info } from './filename.js';
-import { isMaildir, syncDirectory } from './folders.js';
+import { syncDirectory } from '../shared/sync-directory.js';
+import { isMaildir } from './folders.js';
 import { storableKeyword, writeKeywords } from './keywords.js';
 import { listFiles, locate, scanFolder, MessageIndex, type FolderState } from './scan.js';
-import { crlfSize, fileToCrlf } from './text.js';
 import { UidlistLock } from './uidlist-lock.js';
 import {
   appendUidlist, newGuid, rewriteUidlist, UIDLIST_FILE, writeUidlist, type UidlistRecord,
@@ -110,7 +111,7 @@ export class MaildirMailbox implements Mailbox {
       let size = sizeField(name, 'W');
       if (size === undefined) {
         loaded = this.readMessage(index, i);
-        size = crlfSize(loaded);
+        size = crlfLength(loaded);
       }
       position += st.size;
       const at = i;
@@ -126,7 +127,7 @@ export class MaildirMailbox implements Mailbox {
         text: async () => {
           const data = loaded ?? this.readMessage(index, at);
           loaded = undefined;
-          return fileToCrlf(data);
+          return toCrlf(data);
         },
       };
     }

@@ -4,6 +4,7 @@
 // its next UID), in memory only.
 import fs from 'node:fs';
 import path from 'node:path';
+import { findAscending } from '../shared/find-ascending.js';
 import { baseOf, dovecotOrder, infoOf, KEYWORD_LETTERS } from './filename.js';
 import { KeywordTable, readKeywords } from './keywords.js';
 import { readUidlist, type UidlistDamage, type UidlistHeader } from './uidlist.js';
@@ -33,16 +34,7 @@ export class MessageIndex {
 
   /** Position of a UID (binary search), or -1. */
   find(uid: number): number {
-    let lo = 0;
-    let hi = this.uids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const u = this.uids[mid]!;
-      if (u === uid) return mid;
-      if (u < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return findAscending(this.uids, this.uids.length, uid);
   }
 
   path(dir: string, i: number): string {

@@ -3,6 +3,7 @@
 // and its parse, check by check in c-client's order with c-client's texts.
 import { formatInternalDate, type MailDate } from '../../mail/dates.js';
 import { flagsToBits, SYSTEM_FLAGS } from '../../mail/flags.js';
+import { nextOffset, strtoul } from '../shared/c-numbers.js';
 import { hex4, hex8 } from './header.js';
 
 /** The system-flag bits c-client keeps when it rewrites a status (anything else is dropped). */
@@ -48,26 +49,13 @@ export class EntryError extends Error {
   }
 }
 
-const TWO_64 = 1n << 64n;
-const TWO_63 = 1n << 63n;
-
 /**
- * strtoul(3) on the SIZE field: leading white space, a sign, digits; a negative value wraps
- * modulo 2^64 and an overflow gives ULONG_MAX. `refused` is c-client's test: zero, and either
- * nothing at all or only digits (`0000`). `x` or `12x` are read as 0 and 12.
+ * strtoul(3) on the SIZE field. `refused` is c-client's test: zero, and either nothing at all or
+ * only digits (`0000`).
  */
 export function strtoulSize(field: string): { value: bigint; refused: boolean } {
-  let i = 0;
-  while (i < field.length && ' \t\n\v\f\r'.includes(field[i]!)) i++;
-  let negative = false;
-  if (field[i] === '+' || field[i] === '-') negative = field[i++] === '-';
-  const start = i;
-  while (i < field.length && field.charCodeAt(i) >= 48 && field.charCodeAt(i) <= 57) i++;
-  if (i === start) return { value: 0n, refused: field.length === 0 };
-  let value = BigInt(field.slice(start, i));
-  if (value >= TWO_64) value = TWO_64 - 1n;
-  else if (negative) value = (TWO_64 - value) % TWO_64;
-  return { value, refused: value === 0n && i === field.length };
+  const { value, end } = strtoul(field);
+  return { value, refused: end < 0 ? field.length === 0 : value === 0n && end === field.length };
 }
 
 const isHexCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
@@ -110,8 +98,7 @@ export function parseLine(
   const sizeError = (): EntryError => new EntryError(offset, `Unable to parse message size at ${offset}: ${show(0, cr)}`);
   if (refused) throw sizeError();
   // c-client adds in unsigned long and compares as off_t: a huge or negative size wraps
-  const next = (BigInt(offset) + BigInt(lineLength) + size) % TWO_64;
-  const signedNext = next >= TWO_63 ? next - TWO_64 : next;
+  const { unsigned: next, signed: signedNext } = nextOffset(offset, lineLength, size);
   if (signedNext > BigInt(fileSize)) {
     throw new EntryError(offset, `Last message (at ${offset}) runs past end of file (${next} > ${fileSize})`);
   }

@@ -1,33 +1,22 @@
 // mbx files as wholes: probe, create, delete, rename (formats-flat.md 4.1, 4.2;
 // locking.md 5).
 import fs from 'node:fs';
-import { MailboxLocked, MailboxNotFound, ioError } from '../../errors.js';
+import { ioError } from '../../errors.js';
 import { isValidKeyword } from '../../mail/flags.js';
-import { flockNow } from '../../locks/index.js';
 import type { CreateOptions, LocalRef, StoreContext } from '../../store/types.js';
 import { HEADER_SIZE, looksLikeMbx, MAX_KEYWORDS, serializeHeader } from './header.js';
 import { createExclusive, readFully } from '../../io/fd.js';
-import { withParseLock } from './locking.js';
+import * as inode from '../shared/inode-locks.js';
+import { givenUids, storableKeywords } from '../shared/new-meta.js';
+import { probeFile } from '../shared/probe-file.js';
 
 /** c-client's test: 2048 bytes can be read and they start like an mbx header. */
-export async function probeMbx(path: string): Promise<boolean> {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, fs.constants.O_RDONLY);
-  } catch {
-    return false;
-  }
-  try {
+export function probeMbx(path: string): Promise<boolean> {
+  return probeFile(path, async (fd) => {
     const buf = Buffer.alloc(HEADER_SIZE);
     return (await readFully(fd, buf, 0, HEADER_SIZE, 0)) === HEADER_SIZE && looksLikeMbx(buf);
-  } catch {
-    return false;
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }
-
-const isUid32 = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 
 /**
  * A new mailbox: the header with the given (else a fresh) UID validity, last UID and keyword
@@ -35,16 +24,9 @@ const isUid32 = (n: number | undefined): n is number => n !== undefined && Numbe
  */
 export async function createMbx(ref: LocalRef, ctx: StoreContext, options: CreateOptions = {}): Promise<void> {
   const meta = options.meta ?? {};
-  const slots: string[] = [];
-  for (const k of meta.keywords ?? []) {
-    if (slots.length < MAX_KEYWORDS && isValidKeyword(k) && !slots.some((s) => s.toLowerCase() === k.toLowerCase())) {
-      slots.push(k);
-    }
-  }
   const header = serializeHeader({
-    uidValidity: isUid32(meta.uidValidity) && meta.uidValidity > 0 ? meta.uidValidity : Math.floor(ctx.now().getTime() / 1000),
-    uidLast: isUid32(meta.uidLast) ? meta.uidLast : 0,
-    slots,
+    ...givenUids(meta, Math.floor(ctx.now().getTime() / 1000), 0xffffffff),
+    slots: storableKeywords(meta.keywords ?? [], MAX_KEYWORDS, isValidKeyword),
     pid: null,
   });
   const fd = createExclusive(ref.path, ref.name);
@@ -60,28 +42,9 @@ export async function createMbx(ref: LocalRef, ctx: StoreContext, options: Creat
 }
 
 /** Runs fn with the file locked against every other session (c-client's mbx_rename). */
-async function withWholeFile(ref: LocalRef, ctx: StoreContext, what: string, fn: () => void): Promise<void> {
-  let fd: number;
-  try {
-    fd = fs.openSync(ref.path, fs.constants.O_RDWR);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MailboxNotFound(ref.name);
-    throw ioError(e, `can't ${what} ${ref.name}`);
-  }
-  try {
-    await withParseLock(fd, ref.name, ctx.lockTimeoutMs, async () => {
-      if (!flockNow(fd, 'exclusive')) throw new MailboxLocked(ref.name, `Mailbox ${ref.name} is in use by another process`);
-      try {
-        fn();
-      } catch (e) {
-        throw ioError(e, `can't ${what} ${ref.name}`);
-      } finally {
-        flockNow(fd, 'unlock');
-      }
-    });
-  } finally {
-    fs.closeSync(fd);
-  }
+function withWholeFile(ref: LocalRef, ctx: StoreContext, what: string, fn: () => void): Promise<void> {
+  const failed = `can't ${what} ${ref.name}`;
+  return inode.withWholeFile(ref, ctx.lockTimeoutMs, { open: failed, change: failed }, fn);
 }
 
 export async function deleteMbx(ref: LocalRef, ctx: StoreContext): Promise<void> {

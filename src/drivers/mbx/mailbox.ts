@@ -8,29 +8,32 @@
 // move, a plain append, which c-client does without numbering) leaves the file
 // as it was.
 import fs from 'node:fs';
-import { CorruptMailbox, MailboxNotFound, MailsmithError, NotAMailbox, ReadOnlyMailbox, ioError } from '../../errors.js';
+import { CorruptMailbox, MailsmithError, NotAMailbox, ioError } from '../../errors.js';
 import { currentLocalZone, parseCClientDate } from '../../mail/dates.js';
 import { FLAG_BITS, FLAG_EXPUNGED, FLAG_OLD, flagsToBits, isValidKeyword } from '../../mail/flags.js';
-import { flockNow } from '../../locks/index.js';
 import type {
   AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
   StoreContext,
 } from '../../store/types.js';
 import { AppendPlan } from './append-plan.js';
-import { compact } from './compact.js';
 import { dateError, formatStatus, SYSTEM_BITS } from './entry.js';
 import {
   definedKeywords, HEADER_SIZE, keywordBit, looksLikeMbx, MAX_KEYWORDS, parseHeader, serializeHeader, type MbxHeader,
 } from './header.js';
 import { fstat, fsync, ftruncate, readFully, writeFully } from '../../io/fd.js';
+import { AppendBuffer } from '../shared/append-buffer.js';
+import { compact } from '../shared/compact.js';
+import { flagList } from '../shared/flag-list.js';
+import { storeKeywordMask } from '../shared/keyword-mask.js';
+import { openSessionFile, SessionFile } from '../shared/session-file.js';
+import { HeaderLineIndex } from '../shared/header-line-index.js';
+import { tuning } from './io.js';
 import { parseLock, sessionLock, tryExclusive, withParseLock } from './locking.js';
-import { MessageIndex } from './msgindex.js';
-import { flagList, KeywordNames } from './names.js';
+import { KeywordNames } from './names.js';
 import { parseReadWrite } from './parse.js';
 import { Scanner } from './reader.js';
 import { ChunkPatcher, rewriteStatuses, type StatusTarget } from './status.js';
 import { UidTracker } from './uids.js';
-import { AppendWriter } from './writer.js';
 
 const PID_FIELD = HEADER_SIZE - 10;
 
@@ -44,10 +47,10 @@ async function readHeader(fd: number, mailbox: string): Promise<{ header: MbxHea
 
 export class MbxMailbox implements Mailbox {
   readonly format = 'mbx' as const;
-  private fd: number | undefined;
+  private readonly file: SessionFile;
   private header: MbxHeader;
   // read-write sessions: what the last parse saw (c-client's message cache and LOCAL->filesize)
-  private index = new MessageIndex();
+  private index = new HeaderLineIndex();
   private parsedTo = HEADER_SIZE;
   /** UID of the last message in the file, hidden ones included (c-client's lastuid). */
   private lastFileUid = 0;
@@ -75,7 +78,7 @@ export class MbxMailbox implements Mailbox {
     header: MbxHeader,
     private readonly ctx: StoreContext,
   ) {
-    this.fd = fd;
+    this.file = new SessionFile(fd, ref.name, writable);
     this.header = header;
     this.seenPid = header.pid;
   }
@@ -87,22 +90,7 @@ export class MbxMailbox implements Mailbox {
 
   /** Opens the file, takes the session's shared flock under the parse/append lock and, read-write, parses. */
   static async open(ref: LocalRef, mode: OpenMode, ctx: StoreContext): Promise<MbxMailbox> {
-    let writable = mode === 'write';
-    let fd: number;
-    try {
-      fd = fs.openSync(ref.path, writable ? fs.constants.O_RDWR : fs.constants.O_RDONLY);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new MailboxNotFound(ref.name);
-      if (!writable || (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM')) throw ioError(e, `can't open ${ref.name}`);
-      try {
-        fd = fs.openSync(ref.path, fs.constants.O_RDONLY);
-      } catch (e2) {
-        throw ioError(e2, `can't open ${ref.name}`);
-      }
-      ctx.warn(`Can't get write access to mailbox, access is readonly`);
-      writable = false;
-    }
+    const { fd, writable } = openSessionFile({ path: ref.path, name: ref.name, mode, warn: ctx.warn, cannotOpen: `can't open ${ref.name}` });
     try {
       const lock = await parseLock(fd, ref.name, ctx.lockTimeoutMs);
       try {
@@ -123,7 +111,7 @@ export class MbxMailbox implements Mailbox {
   // ---- reading ------------------------------------------------------------------------------
 
   async *messages(): AsyncGenerator<MessageRecord> {
-    const fd = this.openFd();
+    const fd = this.file.open();
     // the lock only for a consistent header and size: appends go beyond `end`, and nobody can
     // compact while our shared flock is held
     const { header, end } = await withParseLock(fd, this.ref.name, this.ctx.lockTimeoutMs, async () => {
@@ -179,7 +167,7 @@ export class MbxMailbox implements Mailbox {
             if (layout !== this.layout) {
               throw new MailsmithError('io', `${this.ref.name}: the mailbox was compacted; message ${uid} has moved`);
             }
-            this.openFd();
+            this.file.open();
             return scanner.text(entry);
           },
         };
@@ -194,7 +182,7 @@ export class MbxMailbox implements Mailbox {
   // ---- writing ------------------------------------------------------------------------------
 
   async append(batch: AsyncIterable<NewMessage>, options: AppendOptions = {}): Promise<AppendResult> {
-    const fd = this.writableFd();
+    const fd = this.file.forChange();
     const name = this.ref.name;
     const lock = await parseLock(fd, name, this.ctx.lockTimeoutMs);
     try {
@@ -205,7 +193,7 @@ export class MbxMailbox implements Mailbox {
       const { header, bytes: original } = await readHeader(fd, name);
       this.noticeOutsideWrites(header, st.mtimeNs);
       const plan = new AppendPlan(header, options, this.lastFileUid, name);
-      const writer = new AppendWriter(fd, oldSize, async () => {
+      const writer = new AppendBuffer(fd, oldSize, tuning.chunkSize, async () => {
         if (!plan.headerDirty) return;
         const bytes = serializeHeader({ ...plan.headerNow(), pid: null });
         original.copy(bytes, PID_FIELD, PID_FIELD); // an append leaves the PID field alone
@@ -233,7 +221,7 @@ export class MbxMailbox implements Mailbox {
       return {
         appended,
         uids: options.keepUids ? plan.uids : [],
-        losses: plan.losses,
+        losses: plan.losses.byKind,
         changes: new Map(),
       };
     } finally {
@@ -242,7 +230,7 @@ export class MbxMailbox implements Mailbox {
   }
 
   async store(uids: readonly number[], change: FlagChange): Promise<void> {
-    const fd = this.writableFd();
+    const fd = this.file.forChange();
     await withParseLock(fd, this.ref.name, this.ctx.lockTimeoutMs, async () => {
       await this.parseLocked(true);
       const targets = [...new Set(uids)].map((u) => this.index.find(u)).filter((i) => i >= 0).sort((a, b) => a - b);
@@ -278,7 +266,7 @@ export class MbxMailbox implements Mailbox {
   }
 
   async expunge(uids?: readonly number[]): Promise<number> {
-    const fd = this.writableFd();
+    const fd = this.file.forChange();
     return withParseLock(fd, this.ref.name, this.ctx.lockTimeoutMs, async () => {
       await this.parseLocked(true);
       const wanted = uids ? new Set(uids) : undefined;
@@ -292,25 +280,10 @@ export class MbxMailbox implements Mailbox {
   }
 
   async close(): Promise<void> {
-    if (this.fd === undefined) return;
-    const fd = this.fd;
-    this.fd = undefined;
-    flockNow(fd, 'unlock');
-    fs.closeSync(fd);
+    this.file.close();
   }
 
   // ---- internals ----------------------------------------------------------------------------
-
-  private openFd(): number {
-    if (this.fd === undefined) throw new MailsmithError('io', `${this.ref.name}: the mailbox is closed`);
-    return this.fd;
-  }
-
-  private writableFd(): number {
-    const fd = this.openFd();
-    if (!this.writable) throw new ReadOnlyMailbox(this.ref.name);
-    return fd;
-  }
 
   /** Sets flagcheck when the file's mtime or PID field is not what our last parse or write left. */
   private noticeOutsideWrites(header: MbxHeader, mtime: bigint): void {
@@ -331,7 +304,7 @@ export class MbxMailbox implements Mailbox {
   }
 
   private async noteOwnWrite(): Promise<void> {
-    this.seenMtime = (await fstat(this.openFd())).mtimeNs;
+    this.seenMtime = (await fstat(this.file.open())).mtimeNs;
     this.seenPid = this.header.pid;
   }
 
@@ -343,7 +316,7 @@ export class MbxMailbox implements Mailbox {
    * on the file, so the UIDs come out the same).
    */
   private async parseLocked(write: boolean): Promise<void> {
-    const fd = this.openFd();
+    const fd = this.file.open();
     const name = this.ref.name;
     const st = await fstat(fd);
     const size = Number(st.size);
@@ -352,7 +325,7 @@ export class MbxMailbox implements Mailbox {
     this.noticeOutsideWrites(header, st.mtimeNs);
     const previous = this.flagcheck || (write && this.pending) ? this.index : undefined;
     if (previous) {
-      this.index = new MessageIndex();
+      this.index = new HeaderLineIndex();
       this.parsedTo = HEADER_SIZE;
       this.lastFileUid = 0;
       this.hiddenSeen = false;
@@ -371,7 +344,7 @@ export class MbxMailbox implements Mailbox {
     } catch (e) {
       if (patcher?.wrote) await this.writeNumbering(header, tracker);
       // like c-client's aborted stream, nothing of this parse is trusted: a retry starts over
-      this.index = new MessageIndex();
+      this.index = new HeaderLineIndex();
       this.parsedTo = HEADER_SIZE;
       this.lastFileUid = 0;
       this.pending = false;
@@ -391,7 +364,7 @@ export class MbxMailbox implements Mailbox {
 
   /** The header after numbering: new last UID (and validity, after a rebuild), the PID field kept. */
   private async writeNumbering(header: MbxHeader, tracker: UidTracker): Promise<void> {
-    const fd = this.openFd();
+    const fd = this.file.open();
     await writeFully(fd, serializeHeader({ ...header, uidValidity: tracker.uidValidity, uidLast: tracker.uidLast }), 0, HEADER_SIZE, 0);
     await fsync(fd);
   }
@@ -402,14 +375,15 @@ export class MbxMailbox implements Mailbox {
    * messages went.
    */
   private async rewriteLocked(doomed: (i: number) => boolean): Promise<number> {
-    const fd = this.openFd();
+    const fd = this.file.open();
     const name = this.ref.name;
     let count = 0;
     for (let i = 0; i < this.index.count; i++) if (doomed(i)) count++;
     if (count === 0 && !this.hiddenSeen) return 0;
     if (this.listings === 0 && (await tryExclusive(fd, name, this.ctx.lockTimeoutMs))) {
       try {
-        const c = await compact(fd, name, this.index, this.parsedTo, doomed);
+        const area = { start: HEADER_SIZE, end: this.parsedTo, chunkSize: tuning.chunkSize };
+        const c = await compact(fd, name, this.index, area, doomed);
         await fsync(fd);
         this.index = c.index;
         this.parsedTo = c.size;
@@ -444,22 +418,14 @@ export class MbxMailbox implements Mailbox {
 
   /** Keyword names to a mask; when `create`, names not defined yet are added (c-client's STORE rules). */
   private keywordMask(names: readonly string[], slots: string[], create: boolean): number {
-    let mask = 0;
-    for (const name of names) {
-      let bit = keywordBit(slots, name);
-      if (bit < 0 && create) {
-        if (!isValidKeyword(name)) this.ctx.warn(`Invalid flag: ${name}`);
-        else if (slots.length >= MAX_KEYWORDS) this.ctx.warn(`Unknown flag: ${name}`);
-        else bit = slots.push(name) - 1;
-      }
-      if (bit >= 0) mask |= 1 << bit;
-    }
-    return mask >>> 0;
+    return storeKeywordMask(names, slots, create, {
+      max: MAX_KEYWORDS, bitOf: keywordBit, valid: isValidKeyword, warn: (t) => this.ctx.warn(t),
+    });
   }
 }
 
 /** After a parse that started over, messages keep the \Recent this session first saw. */
-function mergeRecent(index: MessageIndex, previous: MessageIndex): void {
+function mergeRecent(index: HeaderLineIndex, previous: HeaderLineIndex): void {
   let j = 0;
   for (let i = 0; i < index.count; i++) {
     const uid = index.uidAt(i);

@@ -1,16 +1,5 @@
-// Status bits to the flag and keyword lists a listing reports, computed once per distinct value.
-import { bitsToFlags, type SystemFlag } from '../../mail/flags.js';
-import { SYSTEM_BITS } from './entry.js';
+// Keyword bits to the keyword lists a listing reports, computed once per distinct value.
 import { keywordAt, MAX_KEYWORDS } from './header.js';
-
-const FLAG_LISTS = new Map<number, readonly SystemFlag[]>();
-
-export function flagList(status: number): readonly SystemFlag[] {
-  const bits = status & SYSTEM_BITS;
-  let list = FLAG_LISTS.get(bits);
-  if (!list) FLAG_LISTS.set(bits, (list = Object.freeze(bitsToFlags(bits))));
-  return list;
-}
 
 /** Keyword masks to names; bits without a defined name are ignored, as c-client does. */
 export class KeywordNames {

@@ -5,8 +5,8 @@
 import { CorruptMailbox } from '../../errors.js';
 import { parseCClientDate } from '../../mail/dates.js';
 import { FLAG_EXPUNGED, FLAG_OLD } from '../../mail/flags.js';
+import type { HeaderLineIndex } from '../shared/header-line-index.js';
 import { dateError, formatStatus, SYSTEM_BITS } from './entry.js';
-import type { MessageIndex } from './msgindex.js';
 import { Scanner } from './reader.js';
 import type { ChunkPatcher } from './status.js';
 import type { UidTracker } from './uids.js';
@@ -26,7 +26,7 @@ export interface ParseOutcome {
  * hold in the header.
  */
 export async function parseReadWrite(
-  fd: number, mailbox: string, from: number, end: number, tracker: UidTracker, index: MessageIndex, patcher?: ChunkPatcher,
+  fd: number, mailbox: string, from: number, end: number, tracker: UidTracker, index: HeaderLineIndex, patcher?: ChunkPatcher,
 ): Promise<ParseOutcome> {
   const scanner = new Scanner(fd, mailbox, from, end, patcher && ((chunk) => patcher.flush(chunk)));
   let hidden = false;

@@ -4,7 +4,8 @@
 // writing them), which keeps the number of system calls far below one per message.
 import { CorruptMailbox } from '../../errors.js';
 import { STATUS_LENGTH, STATUS_PROBE_BACK } from './entry.js';
-import { readFullySync, writeFully, writeFullySync } from '../../io/fd.js';
+import { writeFully } from '../../io/fd.js';
+import { visitFieldSpans } from '../shared/field-spans.js';
 import { tuning } from './io.js';
 import type { Chunk } from './reader.js';
 
@@ -56,47 +57,26 @@ export interface StatusTarget {
 /**
  * Reads the status of every target (ascending offsets) and writes what update() makes of it.
  * A line that no longer has `;` and `-` where they belong is c-client's fatal
- * `Invalid flags for message N (OFFSET LEN): TEXT`. Synchronous: the spans are small or few,
- * and a thread-pool round trip per span would cost more than the transfer.
+ * `Invalid flags for message N (OFFSET LEN): TEXT`.
  */
 export function rewriteStatuses(fd: number, mailbox: string, targets: readonly StatusTarget[]): void {
-  let i = 0;
-  while (i < targets.length) {
-    // a group: targets whose fields are close together, read and written as one span
-    const first = targets[i]!;
-    const spanFrom = first.offset + first.lineLength - STATUS_PROBE_BACK;
-    let spanTo = first.offset + first.lineLength - 2;
-    let j = i + 1;
-    while (j < targets.length) {
-      const t = targets[j]!;
-      const from = t.offset + t.lineLength - STATUS_PROBE_BACK;
-      const to = t.offset + t.lineLength - 2;
-      if (from - spanTo > tuning.mergeGap || to - spanFrom > tuning.chunkSize) break;
-      spanTo = to;
-      j++;
+  const range = (k: number): { from: number; to: number } => {
+    const lineEnd = targets[k]!.offset + targets[k]!.lineLength;
+    return { from: lineEnd - STATUS_PROBE_BACK, to: lineEnd - 2 };
+  };
+  visitFieldSpans(fd, mailbox, targets.length, range, tuning, true, (k, buf, at) => {
+    const t = targets[k]!;
+    const probe = buf.toString('latin1', at, at + 14);
+    if (probe[0] !== ';' || probe[13] !== '-') {
+      throw new CorruptMailbox(mailbox, t.offset,
+        `Invalid flags for message ${t.msgno} (${t.offset} ${t.lineLength}): ${probe}`);
     }
-    const buf = Buffer.allocUnsafe(spanTo - spanFrom);
-    const got = readFullySync(fd, buf, 0, buf.length, spanFrom);
-    if (got < buf.length) {
-      throw new CorruptMailbox(mailbox, spanFrom + got, `Mailbox shrank from ${spanTo} to ${spanFrom + got} in flag update!`);
-    }
-    for (let k = i; k < j; k++) {
-      const t = targets[k]!;
-      const at = t.offset + t.lineLength - STATUS_PROBE_BACK - spanFrom;
-      const probe = buf.toString('latin1', at, at + 14);
-      if (probe[0] !== ';' || probe[13] !== '-') {
-        throw new CorruptMailbox(mailbox, t.offset,
-          `Invalid flags for message ${t.msgno} (${t.offset} ${t.lineLength}): ${probe}`);
-      }
-      const old = buf.toString('latin1', at + 1, at + 1 + STATUS_LENGTH);
-      const next = t.update({
-        keywords: parseInt(old.slice(0, 8), 16),
-        status: parseInt(old.slice(8, 12), 16),
-        uid: parseInt(old.slice(13, 21), 16),
-      });
-      buf.write(next, at + 1, 'latin1');
-    }
-    writeFullySync(fd, buf, 1, buf.length - 1, spanFrom + 1);
-    i = j;
-  }
+    const old = buf.toString('latin1', at + 1, at + 1 + STATUS_LENGTH);
+    const next = t.update({
+      keywords: parseInt(old.slice(0, 8), 16),
+      status: parseInt(old.slice(8, 12), 16),
+      uid: parseInt(old.slice(13, 21), 16),
+    });
+    buf.write(next, at + 1, 'latin1');
+  });
 }

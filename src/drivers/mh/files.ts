@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadName, MailboxExists, ioError } from '../../errors.js';
 import type { LocalRef, StoreContext } from '../../store/types.js';
+import { syncDirectory } from '../shared/sync-directory.js';
 import { isMhInternal } from './names.js';
 
 /**
@@ -58,14 +59,5 @@ export async function renameMh(from: LocalRef, to: LocalRef, _ctx: StoreContext)
     fs.renameSync(from.path, to.path);
   } catch (e) {
     throw ioError(e, `Can't rename mailbox ${from.name} to ${to.name}`);
-  }
-}
-
-export function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -8,16 +8,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MailboxNotFound, MailsmithError, NotAMailbox, ReadOnlyMailbox, Unsupported, ioError } from '../../errors.js';
+import { readFullySync } from '../../io/fd.js';
 import { NewFileBatch } from '../../io/new-files.js';
-import { FLAG_BITS, bitsToFlags, flagsToBits, type SystemFlag } from '../../mail/flags.js';
+import { FLAG_BITS, flagsToBits } from '../../mail/flags.js';
 import type {
   AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
   StoreContext,
 } from '../../store/types.js';
-import { syncDirectory } from './files.js';
+import { hasBareCr, toCrlf, withoutCr } from '../shared/crlf.js';
+import { flagList } from '../shared/flag-list.js';
+import { syncDirectory } from '../shared/sync-directory.js';
 import { MhLosses } from './losses.js';
 import { scanNumbers } from './scan.js';
-import { fileToCrlf, withoutCr } from './text.js';
 
 const SEEN = FLAG_BITS['\\Seen'];
 const DELETED = FLAG_BITS['\\Deleted'];
@@ -38,6 +40,8 @@ export class MhMailbox implements Mailbox {
   private listedBytes: number | undefined;
   /** A second listing finds the same oddity again; the user hears of it once. */
   private readonly warned = new Set<string>();
+  /** What readFile reads into. */
+  private readBuffer = Buffer.alloc(0);
 
   private constructor(
     readonly ref: LocalRef,
@@ -83,16 +87,22 @@ export class MhMailbox implements Mailbox {
   async *messages(): AsyncGenerator<MessageRecord> {
     this.checkOpen();
     const numbers = this.scan();
-    const facts: (FileFacts | undefined)[] = [];
+    // the stat facts in typed arrays, not an object per file: memory stays flat (size -1: not a file)
+    const sizes = new Float64Array(numbers.length);
+    const atimes = new Float64Array(numbers.length);
+    const mtimes = new Float64Array(numbers.length);
     let total = 0;
-    for (const n of numbers) {
+    for (let i = 0; i < numbers.length; i++) {
+      const n = numbers[i]!;
       const st = fs.statSync(this.file(n), { throwIfNoEntry: false });
       if (!st?.isFile()) {
-        facts.push(undefined);
+        sizes[i] = -1;
         if (st) this.warnOnce(`${this.ref.name}: ignoring ${n}, which is not a regular file`);
         continue;
       }
-      facts.push({ size: st.size, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs });
+      sizes[i] = st.size;
+      atimes[i] = st.atimeMs;
+      mtimes[i] = st.mtimeMs;
       total += st.size;
     }
     this.listedBytes = total;
@@ -100,11 +110,13 @@ export class MhMailbox implements Mailbox {
     let seq = 0;
     for (let i = 0; i < numbers.length; i++) {
       const uid = numbers[i]!;
-      const before = facts[i];
-      if (!before) continue;
+      if (sizes[i]! < 0) continue;
+      const before: FileFacts = { size: sizes[i]!, atimeMs: atimes[i]!, mtimeMs: mtimes[i]! };
       const file = this.readFile(uid);
       if (!file) continue;
-      const text = fileToCrlf(file);
+      // file is the reused read buffer: a text that needs no CR is copied out of it
+      const crlf = toCrlf(file);
+      const text = crlf === file ? Buffer.from(file) : crlf;
       position += before.size;
       yield {
         seq: ++seq,
@@ -123,7 +135,8 @@ export class MhMailbox implements Mailbox {
   /**
    * The file's bytes, read with O_NOATIME where the owner (or root) may, so that reading an
    * unread message does not make the next reader take it for \Seen (c-client's own reads do).
-   * undefined when the file has gone.
+   * undefined when the file has gone. The bytes are a view of a buffer the next read reuses
+   * (one buffer for the whole pass rather than one per message).
    */
   private readFile(uid: number): Buffer | undefined {
     const p = this.file(uid);
@@ -140,7 +153,9 @@ export class MhMailbox implements Mailbox {
       throw ioError(e, `can't read message ${uid} of ${this.ref.name}`);
     }
     try {
-      return fs.readFileSync(fd);
+      const size = fs.fstatSync(fd).size;
+      if (size > this.readBuffer.length) this.readBuffer = Buffer.allocUnsafe(Math.max(size, 2 * this.readBuffer.length, 1 << 20));
+      return this.readBuffer.subarray(0, readFullySync(fd, this.readBuffer, 0, size, 0));
     } catch (e) {
       throw ioError(e, `can't read message ${uid} of ${this.ref.name}`);
     } finally {
@@ -175,8 +190,8 @@ export class MhMailbox implements Mailbox {
       for await (const msg of batch) {
         if (msg.text.length === 0) throw new Unsupported(`${this.ref.name}: Append of zero-length message`);
         losses.check(msg);
-        const { data, bareCr } = withoutCr(msg.text);
-        if (bareCr) losses.bareCr();
+        const data = withoutCr(msg.text);
+        if (hasBareCr(msg.text)) losses.bareCr();
         const n = last + 1;
         try {
           files.add(String(n), [data], { atime, mtime: Math.floor(msg.internalDate.ms / 1000) });
@@ -283,14 +298,6 @@ function seenByTimes(f: FileFacts): boolean {
 function statFacts(file: string): FileFacts | undefined {
   const st = fs.statSync(file, { throwIfNoEntry: false });
   return st ? { size: st.size, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs } : undefined;
-}
-
-const FLAG_LISTS = new Map<number, readonly SystemFlag[]>();
-
-function flagList(bits: number): readonly SystemFlag[] {
-  let list = FLAG_LISTS.get(bits);
-  if (!list) FLAG_LISTS.set(bits, (list = Object.freeze(bitsToFlags(bits))));
-  return list;
 }
 
 function canWrite(dir: string): boolean {

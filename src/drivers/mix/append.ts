@@ -1,14 +1,14 @@
 // What an append writes (formats-dir.md 2.10): for each message a 45-byte
-// ":msg:" line and the text, at the end of the current data file, through
-// one large buffer; the index records that describe them; keyword bits from
+// ":msg:" line and the text, at the end of the current data file; the index
+// records that describe them; keyword bits from
 // the mailbox's list (names it lacks are added while there is room, where
 // c-client would drop them); UIDs from the last UID on, or kept.
-import { LossyCopy, Unsupported } from '../../errors.js';
-import { writeBehind } from '../../io/fd.js';
+import { Unsupported } from '../../errors.js';
 import { flagsToBits } from '../../mail/flags.js';
-import type { AppendOptions, LossKind, NewMessage } from '../../store/types.js';
+import type { AppendOptions, NewMessage } from '../../store/types.js';
+import { keywordMask } from '../shared/keyword-mask.js';
+import { LossTally } from '../shared/loss-tally.js';
 import { formatIndexDate, fromMailDate } from './dates.js';
-import { tuning } from './tuning.js';
 import { isStorableKeyword, MAX_KEYWORDS } from './meta.js';
 import { hex8 } from './numbers.js';
 import type { MixMessage } from './table.js';
@@ -16,6 +16,11 @@ import type { MixMessage } from './table.js';
 /** c-client's ":msg:" line: token, UID, internal date, size. */
 export function msgLine(uid: number, date: string, size: number): string {
   return `:msg:${hex8(uid)}:${date}:${hex8(size)}:\r\n`;
+}
+
+/** The ":msg:" line of a message as its index record describes it. */
+export function msgLineOf(m: MixMessage): string {
+  return msgLine(m.uid, formatIndexDate(m.date), m.size);
 }
 
 /** Length of every ":msg:" line c-client writes (its header offset, `hoff`). */
@@ -51,11 +56,10 @@ export function headerSize(text: Buffer): number {
 /** Keyword bits, UIDs and losses for the messages of one append. */
 export class AppendPlan {
   readonly uids: number[] = [];
-  readonly losses = new Map<LossKind, Map<string, number>>();
+  readonly losses: LossTally;
   readonly keywords: string[];
   uidLast: number;
   private readonly keepUids: boolean;
-  private readonly strict: boolean;
 
   constructor(
     keywords: readonly string[],
@@ -68,7 +72,7 @@ export class AppendPlan {
     this.keywords = [...keywords];
     this.uidLast = uidLast;
     this.keepUids = options.keepUids ?? false;
-    this.strict = options.strict ?? false;
+    this.losses = new LossTally(options.strict ?? false);
   }
 
   /** The index record of the message, placed at `pos` of data file `file`, stamped with `modseq`. */
@@ -95,7 +99,7 @@ export class AppendPlan {
       uid = msg.uid;
     } else {
       if (this.keepUids && msg.uid) {
-        this.lose('uid', 'not above the previous UID',
+        this.losses.lose('uid', 'not above the previous UID',
           `${this.mailbox} can't keep UID ${msg.uid}: it is not above the UID before it (${this.lastUid})`);
       }
       uid = Math.max(this.lastUid, this.uidLast) + 1;
@@ -108,62 +112,16 @@ export class AppendPlan {
   }
 
   private keywordMask(names: readonly string[]): number {
-    let mask = 0;
-    for (const name of new Set(names)) {
-      let bit = this.keywords.findIndex((k) => k.toLowerCase() === name.toLowerCase());
-      if (bit < 0 && isStorableKeyword(name) && this.keywords.length < MAX_KEYWORDS) bit = this.keywords.push(name) - 1;
-      if (bit >= 0) mask |= 1 << bit;
-      else {
-        this.lose('keyword', name, isStorableKeyword(name)
-          ? `${this.mailbox} can't hold the keyword ${name}: a mix mailbox has at most ${MAX_KEYWORDS} keywords`
-          : `${this.mailbox} can't hold the keyword ${JSON.stringify(name)}: not a valid IMAP keyword`);
-      }
-    }
-    return mask >>> 0;
-  }
-
-  private lose(kind: LossKind, detail: string, strictText: string): void {
-    if (this.strict) throw new LossyCopy(strictText);
-    let perDetail = this.losses.get(kind);
-    if (!perDetail) this.losses.set(kind, (perDetail = new Map()));
-    perDetail.set(detail, (perDetail.get(detail) ?? 0) + 1);
-  }
-}
-
-/** Appends ":msg:" lines and texts at the end of a data file through one large buffer. */
-export class DataWriter {
-  private readonly buf: Buffer;
-  private used = 0;
-  /** File position of buf[0]. */
-  private pos: number;
-
-  constructor(private readonly fd: number, start: number) {
-    this.buf = Buffer.allocUnsafe(tuning.chunkSize);
-    this.pos = start;
-  }
-
-  /** File position after everything added so far. */
-  get end(): number {
-    return this.pos + this.used;
-  }
-
-  async add(m: MixMessage, text: Buffer): Promise<void> {
-    const line = msgLine(m.uid, formatIndexDate(m.date), m.size);
-    if (this.used + line.length + text.length > this.buf.length) await this.flush();
-    this.used += this.buf.write(line, this.used, 'latin1');
-    if (text.length > this.buf.length - this.used) {
-      await this.flush();
-      await writeBehind(this.fd, text, 0, text.length, this.pos);
-      this.pos += text.length;
-    } else {
-      this.used += text.copy(this.buf, this.used);
-    }
-  }
-
-  async flush(): Promise<void> {
-    if (this.used === 0) return;
-    await writeBehind(this.fd, this.buf, 0, this.used, this.pos);
-    this.pos += this.used;
-    this.used = 0;
+    return keywordMask(names, {
+      mailbox: this.mailbox,
+      kind: 'a mix mailbox',
+      max: MAX_KEYWORDS,
+      storable: isStorableKeyword,
+      bitFor: (name) => {
+        const bit = this.keywords.findIndex((k) => k.toLowerCase() === name.toLowerCase());
+        if (bit >= 0 || !isStorableKeyword(name) || this.keywords.length >= MAX_KEYWORDS) return bit;
+        return this.keywords.push(name) - 1;
+      },
+    }, this.losses);
   }
 }

@@ -6,6 +6,7 @@ import { BadName, MailboxExists, MailboxLocked, MailboxNotFound, ioError } from 
 import { createExclusive } from '../../io/fd.js';
 import { flockNow } from '../../locks/index.js';
 import type { CreateOptions, LocalRef, StoreContext } from '../../store/types.js';
+import { givenUids, storableKeywords } from '../shared/new-meta.js';
 import { isStorableKeyword, MAX_KEYWORDS, serializeMeta } from './meta.js';
 import { dataFileName, INDEX_FILE, isMixName, META_FILE, STATUS_FILE } from './names.js';
 import { syncDirectory } from './persist.js';
@@ -19,8 +20,6 @@ export async function probeMix(dir: string): Promise<boolean> {
     return false;
   }
 }
-
-const isUid32 = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
 
 /**
  * A new mailbox: the directory (mode 0700), empty .mixindex, .mixstatus and data file named
@@ -48,12 +47,7 @@ export async function createMix(ref: LocalRef, ctx: StoreContext, options: Creat
 async function writeNewMix(ref: LocalRef, ctx: StoreContext, options: CreateOptions): Promise<void> {
   const meta = options.meta ?? {};
   const now = Math.floor(ctx.now().getTime() / 1000);
-  const keywords: string[] = [];
-  for (const k of meta.keywords ?? []) {
-    if (keywords.length < MAX_KEYWORDS && isStorableKeyword(k) && !keywords.some((s) => s.toLowerCase() === k.toLowerCase())) {
-      keywords.push(k);
-    }
-  }
+  const keywords = storableKeywords(meta.keywords ?? [], MAX_KEYWORDS, isStorableKeyword);
   const made: string[] = [];
   const make = (file: string, contents?: Buffer): void => {
     const p = path.join(ref.path, file);
@@ -74,8 +68,7 @@ async function writeNewMix(ref: LocalRef, ctx: StoreContext, options: CreateOpti
     make(dataFileName(now));
     make(META_FILE, serializeMeta({
       seq: now,
-      uidValidity: isUid32(meta.uidValidity) && meta.uidValidity > 0 ? meta.uidValidity : now,
-      uidLast: isUid32(meta.uidLast) ? meta.uidLast : 0,
+      ...givenUids(meta, now, 0xffffffff),
       current: now,
       keywords,
     }));

@@ -12,17 +12,19 @@
 // are written without it. New mail stays new for the user's mail reader.
 import fs from 'node:fs';
 import path from 'node:path';
-import { MailboxLocked, MailboxNotFound, MailsmithError, ReadOnlyMailbox, ioError } from '../../errors.js';
+import { MailboxLocked, MailsmithError, ioError } from '../../errors.js';
 import { fsync, ftruncate } from '../../io/fd.js';
-import { flockNow, flockWait } from '../../locks/index.js';
-import {
-  FLAG_BITS, FLAG_OLD, SYSTEM_FLAGS, bitsToFlags, flagsToBits, type SystemFlag,
-} from '../../mail/flags.js';
+import { flockWait } from '../../locks/index.js';
+import { FLAG_BITS, FLAG_OLD, flagsToBits } from '../../mail/flags.js';
 import type {
   AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
   StoreContext,
 } from '../../store/types.js';
-import { AppendPlan, DataWriter, MSG_LINE_LENGTH } from './append.js';
+import { AppendBuffer } from '../shared/append-buffer.js';
+import { flagList } from '../shared/flag-list.js';
+import { storeKeywordMask } from '../shared/keyword-mask.js';
+import { openSessionFile, SessionFile } from '../shared/session-file.js';
+import { AppendPlan, MSG_LINE_LENGTH, msgLineOf } from './append.js';
 import { burp, type Burp } from './burp.js';
 import { DataReader } from './data-reader.js';
 import { openAppendFile, type AppendFile } from './data-file.js';
@@ -35,16 +37,16 @@ import { nextSequence } from './numbers.js';
 import { syncDirectory } from './persist.js';
 import { commit, loadState, reserve, type Changes, type Descriptors, type MixState, type Seen } from './state.js';
 import type { MessageTable } from './table.js';
+import { tuning } from './tuning.js';
 
 type LockModes = { readonly index: 'shared' | 'exclusive'; readonly status: 'shared' | 'exclusive' };
 const READ: LockModes = { index: 'shared', status: 'shared' };
 const CHANGE: LockModes = { index: 'exclusive', status: 'exclusive' };
 
-const SYSTEM_MASK = flagsToBits([...SYSTEM_FLAGS]);
-
 export class MixMailbox implements Mailbox {
   readonly format = 'mix' as const;
-  private metaFd: number | undefined;
+  /** The session's descriptor on .mixmeta. */
+  private readonly metaFile: SessionFile;
   private state!: MixState;
   private bytes = 0;
   private readonly seen: Seen = { metaSeq: 0, indexSeq: 0, statusSeq: 0, keywords: [] };
@@ -64,7 +66,7 @@ export class MixMailbox implements Mailbox {
     metaFd: number,
     private readonly ctx: StoreContext,
   ) {
-    this.metaFd = metaFd;
+    this.metaFile = new SessionFile(metaFd, ref.name, writable);
     this.reader = new DataReader(ref.path, (t) => this.warnOnce(t));
   }
 
@@ -80,23 +82,9 @@ export class MixMailbox implements Mailbox {
 
   /** Opens .mixmeta (read-only when it cannot be written), takes the session's shared lock and reads the mailbox. */
   static async open(ref: LocalRef, mode: OpenMode, ctx: StoreContext): Promise<MixMailbox> {
-    let writable = mode === 'write';
-    const metaPath = path.join(ref.path, META_FILE);
-    let fd: number;
-    try {
-      fd = fs.openSync(metaPath, writable ? fs.constants.O_RDWR : fs.constants.O_RDONLY);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw new MailboxNotFound(ref.name);
-      if (!writable || (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM')) throw ioError(e, `can't open ${ref.name}`);
-      try {
-        fd = fs.openSync(metaPath, fs.constants.O_RDONLY);
-      } catch (e2) {
-        throw ioError(e2, `can't open ${ref.name}`);
-      }
-      ctx.warn(`Can't get write access to mailbox, access is readonly`);
-      writable = false;
-    }
+    const { fd, writable } = openSessionFile({
+      path: path.join(ref.path, META_FILE), name: ref.name, mode, warn: ctx.warn, cannotOpen: `can't open ${ref.name}`, missing: ['ENOTDIR'],
+    });
     try {
       if (!(await flockWait(fd, 'shared', ctx.lockTimeoutMs))) {
         throw new MailboxLocked(ref.name,
@@ -136,7 +124,7 @@ export class MixMailbox implements Mailbox {
           size: m.size,
           position,
           text: async () => {
-            this.openMetaFd();
+            this.metaFile.open();
             if (layout !== this.layout) {
               throw new MailsmithError('io', `${this.ref.name}: the mailbox's space was reclaimed; message ${m.uid} has moved`);
             }
@@ -156,7 +144,7 @@ export class MixMailbox implements Mailbox {
   // ---- writing ------------------------------------------------------------------------------
 
   async append(batch: AsyncIterable<NewMessage>, options: AppendOptions = {}): Promise<AppendResult> {
-    this.writableFd();
+    this.metaFile.forChange();
     const it = batch[Symbol.asyncIterator]();
     const first = await it.next();
     if (first.done) return { appended: 0, uids: [], losses: new Map(), changes: new Map() };
@@ -187,10 +175,10 @@ export class MixMailbox implements Mailbox {
       try {
         target = await openAppendFile(dir, state.meta.current, state.table, MSG_LINE_LENGTH + first.text.length, now,
           (t) => this.warnOnce(t));
-        const writer = new DataWriter(target.fd, target.start);
+        const writer = new AppendBuffer(target.fd, target.start, tuning.chunkSize);
         for (let r: IteratorResult<NewMessage> = { value: first }; !r.done; r = await it.next()) {
           const record = plan.record(r.value, target.file, writer.end, seq);
-          await writer.add(record, r.value.text);
+          await writer.add(msgLineOf(record), r.value.text);
           table.push(record);
           appended++;
           options.onMessage?.(appended);
@@ -217,12 +205,12 @@ export class MixMailbox implements Mailbox {
         if (target) await undoAppend(target);
         throw e;
       }
-      return { appended, uids: plan.uids, losses: plan.losses, changes: new Map() };
+      return { appended, uids: plan.uids, losses: plan.losses.byKind, changes: new Map() };
     });
   }
 
   async store(uids: readonly number[], change: FlagChange): Promise<void> {
-    this.writableFd();
+    this.metaFile.forChange();
     // a new keyword rewrites .mixmeta, which readers read under the index lock
     const creating = (change.add?.keywords?.length ?? 0) > 0;
     await this.pass({ index: creating ? 'exclusive' : 'shared', status: 'exclusive' }, async (state, fds) => {
@@ -264,14 +252,14 @@ export class MixMailbox implements Mailbox {
   }
 
   async expunge(uids?: readonly number[]): Promise<number> {
-    this.writableFd();
+    this.metaFile.forChange();
     const wanted = uids ? new Set(uids) : undefined;
     return this.pass(CHANGE, (state, fds) => this.expungeLocked(state, fds, (i) =>
       (state.table.flagsAt(i) & FLAG_BITS['\\Deleted']) !== 0 && (!wanted || wanted.has(state.table.uidAt(i)))));
   }
 
   async close(): Promise<void> {
-    if (this.metaFd === undefined) return;
+    if (!this.metaFile.isOpen) return;
     try {
       // finish this session's own expunge: its space could not be reclaimed while listing
       if (this.burpPending && this.writable && this.listings === 0) {
@@ -280,11 +268,8 @@ export class MixMailbox implements Mailbox {
     } catch (e) {
       this.ctx.warn(e instanceof Error ? e.message : String(e));
     } finally {
-      const fd = this.metaFd;
-      this.metaFd = undefined;
       this.reader.close();
-      flockNow(fd, 'unlock');
-      fs.closeSync(fd);
+      this.metaFile.close();
     }
   }
 
@@ -301,7 +286,7 @@ export class MixMailbox implements Mailbox {
     for (let i = 0; i < state.table.count; i++) if (doomed(i)) count++;
     // a new table: reclaiming space moves the survivors, and the state stays as it is if the write fails
     const survivors: MessageTable = state.table.filter((i) => !doomed(i));
-    const metaFd = this.openMetaFd();
+    const metaFd = this.metaFile.open();
     const exclusive = this.listings === 0 && tryExclusiveMeta(metaFd, this.ref.name);
     let reclaim: Burp | undefined;
     try {
@@ -349,7 +334,7 @@ export class MixMailbox implements Mailbox {
   }
 
   private pass<T>(modes: LockModes, fn: (state: MixState, fds: Descriptors) => Promise<T>): Promise<T> {
-    return pass(this.ref, this.openMetaFd(), modes, this.seen, (t) => this.warnOnce(t), this.ctx.lockTimeoutMs, fn, this.state);
+    return pass(this.ref, this.metaFile.open(), modes, this.seen, (t) => this.warnOnce(t), this.ctx.lockTimeoutMs, fn, this.state);
   }
 
   /** Our own writes carry the sequences the next pass must not find smaller. */
@@ -367,17 +352,6 @@ export class MixMailbox implements Mailbox {
     if (state.statusDamage) throw corrupt(this.ref.name, state.statusDamage);
   }
 
-  private openMetaFd(): number {
-    if (this.metaFd === undefined) throw new MailsmithError('io', `${this.ref.name}: the mailbox is closed`);
-    return this.metaFd;
-  }
-
-  private writableFd(): number {
-    const fd = this.openMetaFd();
-    if (!this.writable) throw new ReadOnlyMailbox(this.ref.name);
-    return fd;
-  }
-
   private warnOnce(text: string): void {
     if (this.warned.has(text)) return;
     this.warned.add(text);
@@ -386,17 +360,10 @@ export class MixMailbox implements Mailbox {
 
   /** Keyword names to a mask; when `create`, names not defined yet are added (c-client's STORE rules). */
   private keywordMask(names: readonly string[], keywords: string[], create: boolean): number {
-    let mask = 0;
-    for (const name of names) {
-      let bit = keywords.findIndex((k) => k.toLowerCase() === name.toLowerCase());
-      if (bit < 0 && create) {
-        if (!isStorableKeyword(name)) this.ctx.warn(`Invalid flag: ${name}`);
-        else if (keywords.length >= MAX_KEYWORDS) this.ctx.warn(`Unknown flag: ${name}`);
-        else bit = keywords.push(name) - 1;
-      }
-      if (bit >= 0) mask |= 1 << bit;
-    }
-    return mask >>> 0;
+    const bitOf = (list: readonly string[], name: string): number => list.findIndex((k) => k.toLowerCase() === name.toLowerCase());
+    return storeKeywordMask(names, keywords, create, {
+      max: MAX_KEYWORDS, bitOf, valid: isStorableKeyword, warn: (t) => this.ctx.warn(t),
+    });
   }
 }
 
@@ -434,15 +401,6 @@ async function undoAppend(target: AppendFile): Promise<void> {
   } finally {
     fs.closeSync(target.fd);
   }
-}
-
-const FLAG_LISTS = new Map<number, readonly SystemFlag[]>();
-
-function flagList(bits: number): readonly SystemFlag[] {
-  const b = bits & SYSTEM_MASK;
-  let list = FLAG_LISTS.get(b);
-  if (!list) FLAG_LISTS.set(b, (list = Object.freeze(bitsToFlags(b))));
-  return list;
 }
 
 /** Keyword masks to names, computed once per distinct mask; bits without a name are ignored, as in c-client. */

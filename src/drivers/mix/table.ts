@@ -1,6 +1,8 @@
 // What .mixindex and .mixstatus say about every message, in typed arrays (a
 // few dozen bytes per message, not an object each), in index order, which is
 // ascending UID order.
+import { findAscending } from '../shared/find-ascending.js';
+import { widened } from '../shared/widened.js';
 import type { IndexDate } from './dates.js';
 
 /** One message: its .mixindex record and its .mixstatus record. */
@@ -131,16 +133,7 @@ export class MessageTable {
 
   /** Index of the message with this UID, or -1 (UIDs ascend). */
   find(uid: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const u = this.uids[mid]!;
-      if (u === uid) return mid;
-      if (u < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return findAscending(this.uids, this.count, uid);
   }
 
   /** Last UID in the index (0 when empty). */
@@ -160,21 +153,16 @@ export class MessageTable {
   }
 
   private grow(n: number): void {
-    const grow = <T extends Uint32Array | Uint16Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
-    this.uids = grow(this.uids);
-    this.dateDigits = grow(this.dateDigits);
-    this.dateZones = grow(this.dateZones);
-    this.sizes = grow(this.sizes);
-    this.files = grow(this.files);
-    this.positions = grow(this.positions);
-    this.hoffs = grow(this.hoffs);
-    this.hsizs = grow(this.hsizs);
-    this.keywordMasks = grow(this.keywordMasks);
-    this.flagBits = grow(this.flagBits);
-    this.modseqs = grow(this.modseqs);
+    this.uids = widened(this.uids, n);
+    this.dateDigits = widened(this.dateDigits, n);
+    this.dateZones = widened(this.dateZones, n);
+    this.sizes = widened(this.sizes, n);
+    this.files = widened(this.files, n);
+    this.positions = widened(this.positions, n);
+    this.hoffs = widened(this.hoffs, n);
+    this.hsizs = widened(this.hsizs, n);
+    this.keywordMasks = widened(this.keywordMasks, n);
+    this.flagBits = widened(this.flagBits, n);
+    this.modseqs = widened(this.modseqs, n);
   }
 }

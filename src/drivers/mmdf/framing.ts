@@ -9,7 +9,7 @@ import type { MessageEntry } from '../berkeley/entry.js';
 import type { BatchWriter } from '../berkeley/file-io.js';
 import { REWRITE_FROM_LINE, type FileDialect, type Framing, type RewriteParts } from '../berkeley/framing.js';
 import { PSEUDO_BODY, pseudoHeader, type PseudoMessageData } from '../berkeley/pseudo.js';
-import { hasBareCr, withoutCr } from '../berkeley/text.js';
+import { hasBareCr, withoutCr } from '../shared/crlf.js';
 import { DELIMITER, MmdfSplitter } from './split.js';
 
 const LF = 0x0a;

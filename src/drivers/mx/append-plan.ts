@@ -2,10 +2,12 @@
 // next one, or the kept one), its keyword bits (creating names the mailbox
 // lacks while there is room, as c-client does), its flags and its file times;
 // and what could not be kept.
-import { LossyCopy, Unsupported } from '../../errors.js';
+import { Unsupported } from '../../errors.js';
 import { formatInternalDate } from '../../mail/dates.js';
 import { flagsToBits, isValidKeyword } from '../../mail/flags.js';
-import type { AppendOptions, LossKind, NewMessage } from '../../store/types.js';
+import type { AppendOptions, NewMessage } from '../../store/types.js';
+import { keywordMask } from '../shared/keyword-mask.js';
+import { LossTally } from '../shared/loss-tally.js';
 import { freeSlot, keywordBit } from './keywords.js';
 import { MAX_KEYWORDS, type MxState } from './mxindex.js';
 import { MAX_UID } from './names.js';
@@ -23,25 +25,24 @@ export interface PlannedMessage {
 
 export class AppendPlan {
   readonly uids: number[] = [];
-  readonly losses = new Map<LossKind, Map<string, number>>();
+  readonly losses: LossTally;
   /** A keyword was added to the mailbox's list. */
   slotsChanged = false;
   /** UID of the last message file: a kept UID must be above it. */
   private lastUid: number;
   private readonly keepUids: boolean;
-  private readonly strict: boolean;
 
   constructor(private readonly state: MxState, options: AppendOptions, private readonly mailbox: string) {
     this.lastUid = state.uids.length > 0 ? state.uids[state.uids.length - 1]! : 0;
     this.keepUids = options.keepUids ?? false;
-    this.strict = options.strict ?? false;
+    this.losses = new LossTally(options.strict ?? false);
   }
 
   next(msg: NewMessage): PlannedMessage {
     if (msg.text.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message`);
     if (msg.internalDate.zone !== 0) {
       const zone = formatInternalDate(msg.internalDate).slice(-5);
-      this.lose('date-zone', ZONE_LOST, `${this.mailbox} can't keep the zone ${zone} of an internal date: mx keeps the time in UTC only`);
+      this.losses.lose('date-zone', ZONE_LOST, `${this.mailbox} can't keep the zone ${zone} of an internal date: mx keeps the time in UTC only`);
     }
     const keywords = this.keywordMask(msg.keywords);
     const uid = this.uidFor(msg);
@@ -58,7 +59,7 @@ export class AppendPlan {
   private uidFor(msg: NewMessage): number {
     if (this.keepUids && msg.uid !== undefined && msg.uid > this.lastUid && msg.uid <= MAX_UID) return msg.uid;
     if (this.keepUids && msg.uid !== undefined) {
-      this.lose('uid', 'not above the previous UID',
+      this.losses.lose('uid', 'not above the previous UID',
         `${this.mailbox} can't keep UID ${msg.uid}: it is not above the UID before it (${this.lastUid})`);
     }
     const uid = Math.max(this.lastUid, this.state.uidLast) + 1;
@@ -68,30 +69,22 @@ export class AppendPlan {
 
   private keywordMask(names: readonly string[]): number {
     const slots = this.state.slots;
-    let mask = 0;
-    for (const name of new Set(names)) {
-      let bit = keywordBit(slots, name);
-      if (bit < 0 && isValidKeyword(name)) {
-        bit = freeSlot(slots);
+    return keywordMask(names, {
+      mailbox: this.mailbox,
+      kind: 'an mx mailbox',
+      max: MAX_KEYWORDS,
+      storable: isValidKeyword,
+      bitFor: (name) => {
+        const found = keywordBit(slots, name);
+        if (found >= 0 || !isValidKeyword(name)) return found;
+        // the first free slot (the list can have holes)
+        const bit = freeSlot(slots);
         if (bit >= 0) {
           slots[bit] = name;
           this.slotsChanged = true;
         }
-      }
-      if (bit >= 0) mask |= 1 << bit;
-      else {
-        this.lose('keyword', name, isValidKeyword(name)
-          ? `${this.mailbox} can't hold the keyword ${name}: an mx mailbox has at most ${MAX_KEYWORDS} keywords`
-          : `${this.mailbox} can't hold the keyword ${JSON.stringify(name)}: not a valid IMAP keyword`);
-      }
-    }
-    return mask >>> 0;
-  }
-
-  private lose(kind: LossKind, detail: string, strictText: string): void {
-    if (this.strict) throw new LossyCopy(strictText);
-    let perDetail = this.losses.get(kind);
-    if (!perDetail) this.losses.set(kind, (perDetail = new Map()));
-    perDetail.set(detail, (perDetail.get(detail) ?? 0) + 1);
+        return bit;
+      },
+    }, this.losses);
   }
 }

@@ -2,9 +2,12 @@
 // 3.6; c-client's mx_isvalid, mx_create, mx_delete, mx_rename).
 import fs from 'node:fs';
 import path from 'node:path';
-import { BadName, MailboxExists, MailsmithError, ioError } from '../../errors.js';
+import { BadName, MailsmithError, ioError } from '../../errors.js';
 import { isValidKeyword } from '../../mail/flags.js';
 import type { CreateOptions, LocalRef, MailboxMeta, StoreContext } from '../../store/types.js';
+import { createMailboxDirectory } from '../shared/mailbox-directory.js';
+import { givenUids, storableKeywords } from '../shared/new-meta.js';
+import { syncDirectory } from '../shared/sync-directory.js';
 import { IndexLock } from './index-lock.js';
 import { MAX_KEYWORDS, serializeIndex } from './mxindex.js';
 import { INDEX_NAME, MAX_UID, isValidMxName } from './names.js';
@@ -18,8 +21,6 @@ export async function probeMx(dir: string): Promise<boolean> {
   }
 }
 
-const isUid32 = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 0 && n <= MAX_UID;
-
 /**
  * The directory (0700) and its index (0600). c-client leaves the index empty and gives the
  * mailbox its UID validity on first use; mailsmith writes it at once (the given one, else now),
@@ -27,34 +28,16 @@ const isUid32 = (n: number | undefined): n is number => n !== undefined && Numbe
  */
 export async function createMx(ref: LocalRef, ctx: StoreContext, options: CreateOptions = {}): Promise<void> {
   if (!isValidMxName(ref.name)) throw new BadName(`Can't create mailbox ${ref.name}: invalid MX-format name`);
-  const meta = options.meta ?? {};
-  try {
-    fs.mkdirSync(ref.path, { mode: 0o700 });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new MailboxExists(ref.name);
-    throw ioError(e, `Can't create mailbox ${ref.name}`);
-  }
-  try {
-    fs.chmodSync(ref.path, 0o700);
-    writeNewIndex(ref.path, freshMeta(meta, ctx));
+  createMailboxDirectory(ref, () => {
+    writeNewIndex(ref.path, freshMeta(options.meta ?? {}, ctx));
     syncDirectory(path.dirname(ref.path));
-  } catch (e) {
-    fs.rmSync(ref.path, { recursive: true, force: true });
-    throw ioError(e, `Can't create mailbox ${ref.name}`);
-  }
+  });
 }
 
 function freshMeta(meta: Partial<MailboxMeta>, ctx: StoreContext): MailboxMeta {
-  const keywords: string[] = [];
-  for (const k of meta.keywords ?? []) {
-    if (keywords.length < MAX_KEYWORDS && isValidKeyword(k) && !keywords.some((s) => s.toLowerCase() === k.toLowerCase())) {
-      keywords.push(k);
-    }
-  }
   return {
-    uidValidity: isUid32(meta.uidValidity) && meta.uidValidity > 0 ? meta.uidValidity : Math.floor(ctx.now().getTime() / 1000),
-    uidLast: isUid32(meta.uidLast) ? meta.uidLast : 0,
-    keywords,
+    ...givenUids(meta, Math.floor(ctx.now().getTime() / 1000), MAX_UID),
+    keywords: storableKeywords(meta.keywords ?? [], MAX_KEYWORDS, isValidKeyword),
   };
 }
 
@@ -72,15 +55,6 @@ function writeNewIndex(dir: string, meta: MailboxMeta): void {
     fs.closeSync(fd);
   }
   syncDirectory(dir);
-}
-
-function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /**

@@ -1,7 +1,6 @@
 // Keyword slots of an mx mailbox (formats-dir.md 1.4): names matched without
 // regard to case, new names put in the first free slot (c-client's
 // mail_parse_flags), at most 30.
-import { bitsToFlags, type SystemFlag } from '../../mail/flags.js';
 import { MAX_KEYWORDS } from './mxindex.js';
 
 /** The slot of a name, compared case-insensitively; -1 if the mailbox has none. */
@@ -21,10 +20,9 @@ export function definedKeywords(slots: readonly (string | undefined)[]): string[
   return slots.filter((s): s is string => s !== undefined);
 }
 
-/** Keyword masks to names and flag bits to flag lists, each distinct value computed once. */
+/** Keyword masks to names, each distinct mask computed once. */
 export class RecordNames {
   private readonly keywordCache = new Map<number, readonly string[]>();
-  private readonly flagCache = new Map<number, readonly SystemFlag[]>();
 
   constructor(private readonly slots: readonly (string | undefined)[]) {}
 
@@ -39,11 +37,5 @@ export class RecordNames {
       this.keywordCache.set(mask, (names = Object.freeze(out)));
     }
     return names;
-  }
-
-  flags(bits: number): readonly SystemFlag[] {
-    let list = this.flagCache.get(bits);
-    if (!list) this.flagCache.set(bits, (list = Object.freeze(bitsToFlags(bits))));
-    return list;
   }
 }

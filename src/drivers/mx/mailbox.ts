@@ -14,6 +14,8 @@ import type {
   AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
   StoreContext,
 } from '../../store/types.js';
+import { flagList } from '../shared/flag-list.js';
+import { syncDirectory } from '../shared/sync-directory.js';
 import { AppendPlan } from './append-plan.js';
 import { IndexLock } from './index-lock.js';
 import { definedKeywords, freeSlot, keywordBit, RecordNames } from './keywords.js';
@@ -105,7 +107,7 @@ export class MxMailbox implements Mailbox {
         seq: ++seq,
         uid,
         internalDate: { ms: mtimes[i]! * 1000, zone: 0 },
-        flags: names.flags(state.flags[i]! & SYSTEM_BITS),
+        flags: flagList(state.flags[i]!),
         keywords: names.keywords(state.keywords[i]!),
         recent: uid > this.openUidLast,
         size,
@@ -165,7 +167,7 @@ export class MxMailbox implements Mailbox {
         files.abort();
         throw ioError(e, `can't append to ${this.ref.name}`);
       }
-      return { appended, uids: plan.uids, losses: plan.losses, changes: new Map() };
+      return { appended, uids: plan.uids, losses: plan.losses.byKind, changes: new Map() };
     });
   }
 
@@ -308,15 +310,6 @@ function canWrite(dir: string): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true; // open reports the missing mailbox
     return false;
-  }
-}
-
-function syncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -1,38 +1,36 @@
 // What an append writes for each message (formats-flat.md 5.4, 6): the header line
 // with the message's date, stored size and flags (no "old" bit: the message is
 // \Recent), then the bytes (tenex: without CR); and what the format could not keep.
-// Written through one large buffer; a text too large for it goes straight to the file.
 import { formatInternalDate, parseCClientDate } from '../../mail/dates.js';
-import { LossyCopy, Unsupported } from '../../errors.js';
-import { writeBehind } from '../../io/fd.js';
+import { Unsupported } from '../../errors.js';
 import { flagsToBits } from '../../mail/flags.js';
 import type { AppendOptions, LossKind, NewMessage } from '../../store/types.js';
+import { cannotHold, LossTally } from '../shared/loss-tally.js';
 import { formatHeaderLine } from './header-line.js';
-import { withoutCr } from './lf-text.js';
+import { hasBareCr, withoutCr } from '../shared/crlf.js';
 import type { Layout } from './layout.js';
-import { tuning } from './tuning.js';
 
-/** One message ready to write: its header line and its bytes as stored (tenex: a latin1 string). */
+/** One message ready to write: its header line and its bytes as stored (tenex: without CR). */
 export interface Entry {
   readonly line: string;
-  readonly body: Buffer | string;
+  readonly body: Buffer;
 }
 
 /** Turns messages into entries, counting what they lose; under strict, the first loss throws. */
 export class AppendPlan {
-  readonly losses = new Map<LossKind, Map<string, number>>();
+  readonly losses: LossTally;
   private readonly keepUids: boolean;
-  private readonly strict: boolean;
 
   constructor(private readonly layout: Layout, private readonly mailbox: string, options: AppendOptions) {
     this.keepUids = options.keepUids ?? false;
-    this.strict = options.strict ?? false;
+    this.losses = new LossTally(options.strict ?? false);
   }
 
   /** `position`: where the message lands (1-based), which is its UID in every later session. */
   entryFor(msg: NewMessage, position: number): Entry {
     if (msg.text.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message`);
-    const { stored: body, bareCr } = this.layout.lfText ? withoutCr(msg.text) : { stored: msg.text, bareCr: false };
+    const body = this.layout.lfText ? withoutCr(msg.text) : msg.text;
+    const bareCr = this.layout.lfText && hasBareCr(msg.text);
     // c-client would write SIZE 0, which no reader accepts
     if (body.length === 0) throw new Unsupported(`${this.mailbox}: Append of zero-length message (it holds nothing but CR bytes)`);
     // a date c-client cannot read back would make the whole file unreadable
@@ -50,46 +48,6 @@ export class AppendPlan {
   }
 
   private lose(kind: LossKind, detail: string, what: string): void {
-    if (this.strict) throw new LossyCopy(`--strict: ${this.mailbox} (${this.layout.format}) cannot hold ${what}; nothing was written`);
-    let perDetail = this.losses.get(kind);
-    if (!perDetail) this.losses.set(kind, (perDetail = new Map()));
-    perDetail.set(detail, (perDetail.get(detail) ?? 0) + 1);
-  }
-}
-
-/** Appends entries at the end of the file through one large buffer. */
-export class AppendWriter {
-  private readonly buf: Buffer;
-  private used = 0;
-  /** File position of buf[0]. */
-  private pos: number;
-
-  constructor(private readonly fd: number, start: number) {
-    this.buf = Buffer.allocUnsafe(tuning.chunkSize);
-    this.pos = start;
-  }
-
-  async add(e: Entry): Promise<void> {
-    const cap = this.buf.length;
-    const n = e.body.length;
-    if (this.used + e.line.length + n > cap) await this.flush();
-    this.used += this.buf.write(e.line, this.used, 'latin1');
-    if (n > cap - this.used) {
-      await this.flush();
-      const bytes = typeof e.body === 'string' ? Buffer.from(e.body, 'latin1') : e.body;
-      await writeBehind(this.fd, bytes, 0, n, this.pos);
-      this.pos += n;
-    } else if (typeof e.body === 'string') {
-      this.used += this.buf.write(e.body, this.used, 'latin1');
-    } else {
-      this.used += e.body.copy(this.buf, this.used);
-    }
-  }
-
-  async flush(): Promise<void> {
-    if (this.used === 0) return;
-    await writeBehind(this.fd, this.buf, 0, this.used, this.pos);
-    this.pos += this.used;
-    this.used = 0;
+    this.losses.lose(kind, detail, cannotHold(this.mailbox, this.layout.format, what));
   }
 }

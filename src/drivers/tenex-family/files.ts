@@ -1,13 +1,12 @@
 // mtx and tenex files as wholes: probe, create, delete, rename (formats-flat.md
 // 5.1, 5.4, 6; locking.md 6).
 import fs from 'node:fs';
-import { MailboxLocked, MailboxNotFound, ioError } from '../../errors.js';
 import { createExclusive } from '../../io/fd.js';
-import { flockNow } from '../../locks/index.js';
 import type { LocalRef, StoreContext } from '../../store/types.js';
 import { MAX_LINE } from './header-line.js';
 import type { Layout } from './layout.js';
-import { withTmpLock } from './locking.js';
+import * as inode from '../shared/inode-locks.js';
+import { probeFile } from '../shared/probe-file.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -42,23 +41,13 @@ export function looksLikeFamily(layout: Layout, first: Uint8Array): boolean {
   return comma >= 0 && cStrchr(tmp, comma + 2, 0x3b) >= 0;
 }
 
-export async function probeFamily(layout: Layout, path: string): Promise<boolean> {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, fs.constants.O_RDONLY);
-  } catch {
-    return false;
-  }
-  try {
+export function probeFamily(layout: Layout, path: string): Promise<boolean> {
+  return probeFile(path, (fd) => {
     if (!fs.fstatSync(fd).isFile()) return false;
     const buf = Buffer.alloc(MAX_LINE);
     const n = fs.readSync(fd, buf, 0, MAX_LINE, 0);
     return n > 0 && looksLikeFamily(layout, buf.subarray(0, n));
-  } catch {
-    return false;
-  } finally {
-    fs.closeSync(fd);
-  }
+  });
 }
 
 /**
@@ -70,28 +59,9 @@ export async function createFamily(ref: LocalRef): Promise<void> {
 }
 
 /** Runs fn while nobody else has the file open, as c-client's mtx_rename/tenex_rename. */
-async function withWholeFile(ref: LocalRef, ctx: StoreContext, what: string, fn: () => void): Promise<void> {
-  let fd: number;
-  try {
-    fd = fs.openSync(ref.path, fs.constants.O_RDWR);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new MailboxNotFound(ref.name);
-    throw ioError(e, `Can't open mailbox ${ref.name}`);
-  }
-  try {
-    await withTmpLock(fd, ref.name, 'exclusive', ctx.lockTimeoutMs, async () => {
-      if (!flockNow(fd, 'exclusive')) throw new MailboxLocked(ref.name, `Mailbox ${ref.name} is in use by another process`);
-      try {
-        fn();
-      } catch (e) {
-        throw ioError(e, `Can't ${what} mailbox ${ref.name}`);
-      } finally {
-        flockNow(fd, 'unlock');
-      }
-    });
-  } finally {
-    fs.closeSync(fd);
-  }
+function withWholeFile(ref: LocalRef, ctx: StoreContext, what: string, fn: () => void): Promise<void> {
+  const errors = { open: `Can't open mailbox ${ref.name}`, change: `Can't ${what} mailbox ${ref.name}` };
+  return inode.withWholeFile(ref, ctx.lockTimeoutMs, errors, fn);
 }
 
 export async function deleteFamily(ref: LocalRef, ctx: StoreContext): Promise<void> {

@@ -5,6 +5,7 @@
 // their texts for damage.
 import { parseCClientDate, type MailDate } from '../../mail/dates.js';
 import { FLAG_BITS, FLAG_OLD, SYSTEM_FLAGS } from '../../mail/flags.js';
+import { nextOffset, strtoul } from '../shared/c-numbers.js';
 import { lineEndIn, type Layout } from './layout.js';
 
 /** c-client reads at most this many bytes looking for a header line. */
@@ -48,27 +49,6 @@ export class WrappedSize extends LineError {
   }
 }
 
-const TWO_64 = 1n << 64n;
-const TWO_63 = 1n << 63n;
-
-/**
- * strtoul(3), base 10: leading white space, a sign, digits. A negative value wraps modulo 2^64
- * and an overflow gives ULONG_MAX. `whole` is c-client's other test: the digits end the field.
- */
-function strtoulSize(field: string): { value: bigint; whole: boolean } {
-  let i = 0;
-  while (i < field.length && ' \t\n\v\f\r'.includes(field[i]!)) i++;
-  let negative = false;
-  if (field[i] === '+' || field[i] === '-') negative = field[i++] === '-';
-  const start = i;
-  while (i < field.length && field.charCodeAt(i) >= 48 && field.charCodeAt(i) <= 57) i++;
-  if (i === start) return { value: 0n, whole: false };
-  let value = BigInt(field.slice(start, i));
-  if (value >= TWO_64) value = TWO_64 - 1n;
-  else if (negative) value = (TWO_64 - value) % TWO_64;
-  return { value, whole: i === field.length };
-}
-
 /** c-client prints the bytes of a damaged line as they are; shown here as UTF-8. */
 const show = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
@@ -92,13 +72,12 @@ export function parseHeaderLine(layout: Layout, window: Buffer, offset: number, 
   const sizeText = line.toString('latin1', comma + 1, semi);
   const flags = line.toString('latin1', semi + 1);
   const date = parseCClientDate(dateText, zone);
-  const size = strtoulSize(sizeText);
+  const size = strtoul(sizeText);
   const elements = (): LineError => new LineError(offset,
     `Unable to parse internal header elements at ${offset}: ${show(line.subarray(0, comma))},${show(line.subarray(comma + 1, semi))};${show(line.subarray(semi + 1))}`);
-  if (!date || size.value === 0n || !size.whole || !/^[0-9]{12}$/.test(flags)) throw elements();
+  if (!date || size.value === 0n || size.end !== sizeText.length || !/^[0-9]{12}$/.test(flags)) throw elements();
   // c-client adds in unsigned long and compares as a signed offset
-  const next = (BigInt(offset) + BigInt(lineLength) + size.value) % TWO_64;
-  const signedNext = next >= TWO_63 ? next - TWO_64 : next;
+  const { unsigned: next, signed: signedNext } = nextOffset(offset, lineLength, size.value);
   if (signedNext > BigInt(fileSize)) {
     throw new LineError(offset, `Last message (at ${offset}) runs past end of file (${next} > ${fileSize})`);
   }

@@ -7,42 +7,36 @@
 // writes nothing by itself: no "old" bits, so new mail stays \Recent for the
 // user's mail reader. Read-only sessions never write a byte.
 import fs from 'node:fs';
-import { CorruptMailbox, MailboxNotFound, MailsmithError, ReadOnlyMailbox, ioError } from '../../errors.js';
+import { CorruptMailbox, MailsmithError, ioError } from '../../errors.js';
 import { fstat, fsync, ftruncate } from '../../io/fd.js';
 import { currentLocalZone } from '../../mail/dates.js';
-import { bitsToFlags, FLAG_BITS, FLAG_OLD, flagsToBits, type SystemFlag } from '../../mail/flags.js';
+import { FLAG_BITS, FLAG_OLD, flagsToBits } from '../../mail/flags.js';
 import { flockNow } from '../../locks/index.js';
 import type {
   AppendOptions, AppendResult, FlagChange, LocalRef, Mailbox, MailboxMeta, MessageRecord, NewMessage, OpenMode,
   StoreContext,
 } from '../../store/types.js';
-import { AppendPlan, AppendWriter } from './append.js';
-import { compact } from './compact.js';
+import { AppendBuffer } from '../shared/append-buffer.js';
+import { compact } from '../shared/compact.js';
+import { flagList } from '../shared/flag-list.js';
+import { openSessionFile, SessionFile } from '../shared/session-file.js';
+import { toCrlf } from '../shared/crlf.js';
+import { HeaderLineIndex } from '../shared/header-line-index.js';
+import { AppendPlan } from './append.js';
 import { flagFields, type FlagTarget } from './flag-fields.js';
-import { KEPT_BITS, SYSTEM_BITS } from './header-line.js';
+import { KEPT_BITS } from './header-line.js';
 import type { Layout } from './layout.js';
-import { toCrlf } from './lf-text.js';
-import { MessageIndex } from './message-index.js';
 import { Scanner } from './scanner.js';
 import { sessionLock, tryExclusive, withTmpLock } from './locking.js';
-
-const FLAG_LISTS = new Map<number, readonly SystemFlag[]>();
-
-/** SS to the flags a listing reports, computed once per distinct value. */
-function flagList(status: number): readonly SystemFlag[] {
-  const bits = status & SYSTEM_BITS;
-  let list = FLAG_LISTS.get(bits);
-  if (!list) FLAG_LISTS.set(bits, (list = Object.freeze(bitsToFlags(bits))));
-  return list;
-}
+import { tuning } from './tuning.js';
 
 const seconds = (ns: bigint): number => Number(ns / 1000n) / 1e6;
 
 export class FamilyMailbox implements Mailbox {
   readonly format: Layout['format'];
-  private fd: number | undefined;
+  private readonly file: SessionFile;
   /** Read-write sessions: every message the session has seen, in file order. */
-  private index = new MessageIndex();
+  private index = new HeaderLineIndex();
   /** Bytes of the file the index covers (c-client's LOCAL->filesize). */
   private parsedTo = 0;
   /** The last UID handed out: messages seen so far (c-client's uid_last). */
@@ -64,7 +58,7 @@ export class FamilyMailbox implements Mailbox {
     private readonly ctx: StoreContext,
   ) {
     this.format = layout.format;
-    this.fd = fd;
+    this.file = new SessionFile(fd, ref.name, writable);
   }
 
   get meta(): MailboxMeta {
@@ -73,22 +67,8 @@ export class FamilyMailbox implements Mailbox {
 
   /** Opens the file and takes the session's shared flock under the shared /tmp lock; read-write, indexes it. */
   static async open(layout: Layout, ref: LocalRef, mode: OpenMode, ctx: StoreContext): Promise<FamilyMailbox> {
-    let writable = mode === 'write';
-    let fd: number;
-    try {
-      fd = fs.openSync(ref.path, writable ? fs.constants.O_RDWR : fs.constants.O_RDONLY);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new MailboxNotFound(ref.name);
-      if (!writable || (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM')) throw ioError(e, `Can't open mailbox ${ref.name}`);
-      try {
-        fd = fs.openSync(ref.path, fs.constants.O_RDONLY);
-      } catch (e2) {
-        throw ioError(e2, `Can't open mailbox ${ref.name}`);
-      }
-      ctx.warn(`Can't get write access to mailbox, access is readonly`);
-      writable = false;
-    }
+    const cannotOpen = `Can't open mailbox ${ref.name}`;
+    const { fd, writable } = openSessionFile({ path: ref.path, name: ref.name, mode, warn: ctx.warn, cannotOpen });
     try {
       await withTmpLock(fd, ref.name, 'shared', ctx.lockTimeoutMs, () => sessionLock(fd, ref.name, ctx.lockTimeoutMs));
       const validity = Math.floor(ctx.now().getTime() / 1000);
@@ -98,14 +78,14 @@ export class FamilyMailbox implements Mailbox {
     } catch (e) {
       flockNow(fd, 'unlock');
       fs.closeSync(fd);
-      throw ioError(e, `Can't open mailbox ${ref.name}`);
+      throw ioError(e, cannotOpen);
     }
   }
 
   // ---- reading ------------------------------------------------------------------------------
 
   async *messages(): AsyncGenerator<MessageRecord> {
-    const fd = this.openFd();
+    const fd = this.file.open();
     const name = this.ref.name;
     // the lock only for a consistent size: appends go beyond it, and nobody else can expunge
     // while our shared flock is held
@@ -147,7 +127,7 @@ export class FamilyMailbox implements Mailbox {
         position: m.offset + m.lineLength + m.size,
         text: async () => {
           if (generation !== this.generation) throw moved(`message ${uid}`);
-          this.openFd();
+          this.file.open();
           const stored = await scanner.stored(entry);
           return this.layout.lfText ? toCrlf(stored) : stored;
         },
@@ -158,7 +138,7 @@ export class FamilyMailbox implements Mailbox {
   // ---- writing ------------------------------------------------------------------------------
 
   async append(batch: AsyncIterable<NewMessage>, options: AppendOptions = {}): Promise<AppendResult> {
-    const fd = this.writableFd();
+    const fd = this.file.forChange();
     const name = this.ref.name;
     return withTmpLock(fd, name, 'exclusive', this.ctx.lockTimeoutMs, async () => {
       // where the new messages land tells which UIDs they keep (the file is indexed up to its end)
@@ -166,11 +146,12 @@ export class FamilyMailbox implements Mailbox {
       const before = await fstat(fd);
       const oldSize = Number(before.size);
       const plan = new AppendPlan(this.layout, name, options);
-      const writer = new AppendWriter(fd, oldSize);
+      const writer = new AppendBuffer(fd, oldSize, tuning.chunkSize);
       let appended = 0;
       try {
         for await (const msg of batch) {
-          await writer.add(plan.entryFor(msg, this.index.count + appended + 1));
+          const entry = plan.entryFor(msg, this.index.count + appended + 1);
+          await writer.add(entry.line, entry.body);
           appended++;
           options.onMessage?.(appended);
         }
@@ -189,12 +170,12 @@ export class FamilyMailbox implements Mailbox {
         throw ioError(e, `Message append failed for ${name}`);
       }
       // UIDs are positions, which mean nothing after this session (c-client: no APPENDUID)
-      return { appended, uids: [], losses: plan.losses, changes: new Map() };
+      return { appended, uids: [], losses: plan.losses.byKind, changes: new Map() };
     });
   }
 
   async store(uids: readonly number[], change: FlagChange): Promise<void> {
-    const fd = this.writableFd();
+    const fd = this.file.forChange();
     // c-client's mtx and tenex define no keywords unless configured to, and cannot create one
     for (const k of [...(change.add?.keywords ?? []), ...(change.remove?.keywords ?? [])]) {
       this.ctx.warn(k === '' ? 'Empty flag invalid' : `Unknown flag: ${k}`);
@@ -217,7 +198,7 @@ export class FamilyMailbox implements Mailbox {
   }
 
   async expunge(uids?: readonly number[]): Promise<number> {
-    const fd = this.writableFd();
+    const fd = this.file.forChange();
     const name = this.ref.name;
     return withTmpLock(fd, name, 'exclusive', this.ctx.lockTimeoutMs, async () => {
       await this.parseLocked();
@@ -240,7 +221,7 @@ export class FamilyMailbox implements Mailbox {
         throw new MailsmithError('in-use', `${name}: Can't expunge because mailbox is in use by another process`);
       }
       try {
-        const c = await compact(fd, name, index, this.parsedTo, doomed);
+        const c = await compact(fd, name, index, { start: 0, end: this.parsedTo, chunkSize: tuning.chunkSize }, doomed);
         this.generation++;
         this.index = c.index;
         this.parsedTo = c.size;
@@ -254,25 +235,10 @@ export class FamilyMailbox implements Mailbox {
   }
 
   async close(): Promise<void> {
-    if (this.fd === undefined) return;
-    const fd = this.fd;
-    this.fd = undefined;
-    flockNow(fd, 'unlock');
-    fs.closeSync(fd);
+    this.file.close();
   }
 
   // ---- internals ----------------------------------------------------------------------------
-
-  private openFd(): number {
-    if (this.fd === undefined) throw new MailsmithError('io', `${this.ref.name}: the mailbox is closed`);
-    return this.fd;
-  }
-
-  private writableFd(): number {
-    const fd = this.openFd();
-    if (!this.writable) throw new ReadOnlyMailbox(this.ref.name);
-    return fd;
-  }
 
   /** Index positions of these UIDs, ascending, unknown ones left out. */
   private positions(uids: readonly number[]): number[] {
@@ -297,7 +263,7 @@ export class FamilyMailbox implements Mailbox {
    * with the next UID. On damage the index stays as it was and the error is thrown.
    */
   private async parseLocked(): Promise<void> {
-    const fd = this.openFd();
+    const fd = this.file.open();
     const name = this.ref.name;
     const st = await fstat(fd);
     const size = Number(st.size);
@@ -311,7 +277,7 @@ export class FamilyMailbox implements Mailbox {
         for (let m = await scanner.next(); m; m = await scanner.next()) {
           this.index.push({
             offset: m.offset, lineLength: m.lineLength, size: m.size, uid: ++this.uidLast,
-            status: m.status, recent: (m.status & FLAG_OLD) === 0,
+            status: m.status, keywords: 0, recent: (m.status & FLAG_OLD) === 0,
           });
         }
       } catch (e) {

@@ -3,7 +3,7 @@
 // texts copied out of it (or read past it when larger).
 import { CorruptMailbox } from '../../errors.js';
 import { readFully } from '../../io/fd.js';
-import { crlfLength } from './lf-text.js';
+import { crlfLength } from '../shared/crlf.js';
 import { LineError, MAX_LINE, parseHeaderLine, WrappedSize, type HeaderLine } from './header-line.js';
 import type { Layout } from './layout.js';
 import { tuning } from './tuning.js';

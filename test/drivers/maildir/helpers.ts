@@ -5,22 +5,18 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatInternalDate, type MailDate } from '../../../src/mail/dates.js';
-import type { MessageRecord, NewMessage, StoreContext } from '../../../src/store/types.js';
-import { recordingContext, type Recording } from '../../helpers/store.js';
+import type { MailDate } from '../../../src/mail/dates.js';
+import type { MessageRecord, NewMessage } from '../../../src/store/types.js';
+import { collect as collectBytes, newMessage, type Seen as SeenBytes } from '../../helpers/records.js';
 
 export { localRef as ref } from '../../helpers/store.js';
+export { batch } from '../../helpers/records.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'maildir-test-'));
 }
 
-/** The clock pinned to Thu Nov  5 01:02:03 2026 UTC, as in the other drivers' tests. */
-export const PINNED = new Date(1793840523 * 1000);
-
-export function context(overrides: Partial<StoreContext> = {}): Recording {
-  return recordingContext({ lockTimeoutMs: 2000, user: 'user', host: 'host', now: () => PINNED, ...overrides });
-}
+export { PINNED, specContext as context } from '../../helpers/driver-fixtures.js';
 
 export interface FileSpec {
   /** 'new/NAME' or 'cur/NAME'. */
@@ -72,32 +68,14 @@ export function filesIn(dir: string, sub: string): string[] {
   return fs.readdirSync(path.join(dir, sub)).sort();
 }
 
-export interface Seen {
-  uid: number;
-  internalDate: string;
-  flags: string[];
-  keywords: string[];
-  size: number;
-  recent: boolean;
-  text: string;
-}
+/** What a listing shows, the texts as latin1 strings. */
+export type Seen = Omit<SeenBytes, 'text'> & { text: string };
 
 export async function collect(records: AsyncIterable<MessageRecord>): Promise<Seen[]> {
-  const out: Seen[] = [];
-  for await (const m of records) {
-    out.push({
-      uid: m.uid, internalDate: formatInternalDate(m.internalDate), flags: [...m.flags], keywords: [...m.keywords],
-      size: m.size, recent: m.recent, text: (await m.text()).toString('latin1'),
-    });
-  }
-  return out;
-}
-
-export async function* batch(messages: readonly NewMessage[]): AsyncIterable<NewMessage> {
-  yield* messages;
+  return (await collectBytes(records)).map((m) => ({ ...m, text: m.text.toString('latin1') }));
 }
 
 /** A message from CRLF text; the date defaults to 2-Jan-2023 03:04:05 UTC. */
 export function message(text: string, extra: Partial<NewMessage> = {}, date: MailDate = { ms: Date.UTC(2023, 0, 2, 3, 4, 5), zone: 0 }): NewMessage {
-  return { text: Buffer.from(text, 'latin1'), internalDate: date, flags: [], keywords: [], ...extra };
+  return newMessage(text, extra, date);
 }

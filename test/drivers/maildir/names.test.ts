@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   baseOf, dovecotOrder, escapeHost, infoOf, sizeField, UniqueNames, withInfo,
 } from '../../../src/drivers/maildir/filename.js';
-import { crlfSize, fileToCrlf, storedForm } from '../../../src/drivers/maildir/text.js';
+import { storedForm } from '../../../src/drivers/maildir/text.js';
+import { crlfLength, toCrlf } from '../../../src/drivers/shared/crlf.js';
 
 describe('file names', () => {
   it('the base is the name up to the first colon (the uidlist key)', () => {
@@ -97,30 +98,30 @@ describe('line ends', () => {
     const { data, vsize } = storedForm(text);
     expect(data.toString('latin1')).toBe('From: a@b\nTo: c@d\nSubject: x\n\nbody line\n');
     expect([data.length, vsize]).toEqual([text.length - 5, text.length]);
-    expect(fileToCrlf(data).equals(text)).toBe(true);
-    expect(crlfSize(data)).toBe(vsize);
+    expect(toCrlf(data).equals(text)).toBe(true);
+    expect(crlfLength(data)).toBe(vsize);
   });
 
   it('keeps a text as it is when LF storage would not read back the same (a CR before CRLF)', () => {
     const text = crlf('Subject: x\r\n\r\nodd\r\r\nend\r\n');
     const { data, vsize } = storedForm(text);
     expect(data.equals(text)).toBe(true);
-    expect(fileToCrlf(data).equals(text)).toBe(true);
+    expect(toCrlf(data).equals(text)).toBe(true);
     expect(vsize).toBe(text.length);
   });
 
   it('keeps bare CRs; a LF without CR reads back with one, as Dovecot gives it', () => {
     const text = crlf('a\rb\r\nc\nd');
     const { data, vsize } = storedForm(text);
-    expect(fileToCrlf(data).toString('latin1')).toBe('a\rb\r\nc\r\nd');
+    expect(toCrlf(data).toString('latin1')).toBe('a\rb\r\nc\r\nd');
     expect(vsize).toBe(text.length + 1);
   });
 
   it('reads a 7-line LF file of 145 bytes as 152 (the spec\'s S=145,W=152)', () => {
     const file = Buffer.from(`${'x'.repeat(19)}\n`.repeat(6) + `${'y'.repeat(24)}\n`, 'latin1');
     expect(file.length).toBe(145);
-    expect(crlfSize(file)).toBe(152);
-    expect(fileToCrlf(file).length).toBe(152);
+    expect(crlfLength(file)).toBe(152);
+    expect(toCrlf(file).length).toBe(152);
   });
 
   it('round-trips every CRLF text through storage', () => {
@@ -131,7 +132,7 @@ describe('line ends', () => {
       const bytes = lines.flatMap((l, i) => (i === 0 ? l : [...eol, ...l]));
       const text = Buffer.from(finalNewline ? [...bytes, ...eol] : bytes);
       const { data, vsize } = storedForm(text);
-      expect(fileToCrlf(data).equals(text)).toBe(true);
+      expect(toCrlf(data).equals(text)).toBe(true);
       expect(vsize).toBe(text.length);
     }), { numRuns: 200 });
   });

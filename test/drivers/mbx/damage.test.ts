@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mbxDriver } from '../../../src/drivers/mbx/index.js';
 import { CorruptMailbox } from '../../../src/errors.js';
 import { collect, context, fileSha, mbxBytes, ref, SPEC_MESSAGES, tempDir } from './helpers.js';
+import { listingError } from '../../helpers/records.js';
 
 process.env.TZ = 'UTC';
 
@@ -70,14 +71,7 @@ describe.each(cases)('%s', (_, bytes, offset, detail) => {
     fs.writeFileSync(`${dir}/box`, bytes, { mode: 0o600 });
     const before = fileSha(`${dir}/box`);
     const name = 'box';
-    const err = await (async () => {
-      const mb = await mbxDriver.open(ref(dir, name), mode, context().ctx);
-      try {
-        await collect(mb.messages());
-      } finally {
-        await mb.close();
-      }
-    })().then(() => undefined, (e: unknown) => e);
+    const err = await listingError(() => mbxDriver.open(ref(dir, name), mode, context().ctx));
     expect(err).toBeInstanceOf(CorruptMailbox);
     expect(err).toMatchObject({ mailbox: name, offset, detail, message: `${name}: ${detail}` });
     expect(fileSha(`${dir}/box`)).toBe(before);

@@ -1,31 +1,18 @@
 // Shared by the mbx driver tests: temporary folders, references, a context that
 // collects what the driver says, and mbx files built byte by byte.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatInternalDate, type MailDate } from '../../../src/mail/dates.js';
-import type { MessageRecord, NewMessage, StoreContext } from '../../../src/store/types.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'mbx-test-'));
 }
 
-import { recordingContext, type Recording } from '../../helpers/store.js';
 
 export { localRef as ref } from '../../helpers/store.js';
+export { batch, collect, newMessage, type Seen } from '../../helpers/records.js';
 
-/** The clock pinned to Thu Nov  5 01:02:03 2026 UTC (0x6aebd58b), as the spec's examples. */
-export const PINNED = new Date(1793840523 * 1000);
-
-/** A context recording what the driver says, with the spec's user, host and clock. */
-export function context(overrides: Partial<StoreContext> = {}): Recording {
-  return recordingContext({ lockTimeoutMs: 2000, user: 'user', host: 'host', now: () => PINNED, ...overrides });
-}
-
-export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-export const fileSha = (p: string): string => sha256(fs.readFileSync(p));
+export { fileSha, PINNED, sha256, specContext as context } from '../../helpers/driver-fixtures.js';
 
 export interface RawMessage {
   date: string;
@@ -80,34 +67,6 @@ export function writeMbx(dir: string, name: string, messages: RawMessage[], head
   return p;
 }
 
-export interface Seen {
-  uid: number;
-  internalDate: string;
-  flags: string[];
-  keywords: string[];
-  size: number;
-  recent: boolean;
-  text: Buffer;
-}
-
-export async function collect(records: AsyncIterable<MessageRecord>): Promise<Seen[]> {
-  const out: Seen[] = [];
-  for await (const m of records) {
-    out.push({
-      uid: m.uid, internalDate: formatInternalDate(m.internalDate), flags: [...m.flags], keywords: [...m.keywords],
-      size: m.size, recent: m.recent, text: await m.text(),
-    });
-  }
-  return out;
-}
-
-export async function* batch(messages: NewMessage[]): AsyncIterable<NewMessage> {
-  yield* messages;
-}
-
-export function newMessage(text: string, extra: Partial<NewMessage> = {}, date: MailDate = { ms: Date.UTC(2001, 4, 8, 3, 54, 30), zone: -420 }): NewMessage {
-  return { text: Buffer.from(text, 'latin1'), internalDate: date, flags: [], keywords: [], ...extra };
-}
 
 /** The status fields `;KKKKKKKKSSSS-UUUUUUUU` of every header line in the file, in order. */
 export function statusFields(p: string): string[] {

@@ -14,6 +14,7 @@ import {
   batch, collect, context, fileSha, headerBytes, mbxBytes, messageBytes, newMessage, PINNED, ref, SPEC_MESSAGES,
   statusFields, tempDir, writeMbx,
 } from './helpers.js';
+import { expectSharedFlockUntilClose } from '../../helpers/session-flock.js';
 
 process.env.TZ = 'UTC';
 
@@ -466,17 +467,7 @@ describe('sessions and locks (locking.md 5)', () => {
   it('holds a shared flock for the session and lets it go on close', async () => {
     const dir = tempDir();
     const p = writeMbx(dir, 'box', SPEC_MESSAGES);
-    const mb = await mbxDriver.open(ref(dir, 'box'), 'read', context().ctx);
-    const probe = fs.openSync(p, 'r');
-    try {
-      expect(flockNow(probe, 'exclusive')).toBe(false);
-      expect(flockNow(probe, 'shared')).toBe(true);
-      flockNow(probe, 'unlock');
-      await mb.close();
-      expect(flockNow(probe, 'exclusive')).toBe(true);
-    } finally {
-      fs.closeSync(probe);
-    }
+    await expectSharedFlockUntilClose(p, await mbxDriver.open(ref(dir, 'box'), 'read', context().ctx));
   });
 
   it('waits for the parse/append lock up to lockTimeoutMs, then reports the mailbox locked', async () => {

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { resolveName, type LocalRef } from '../../../src/names/index.js';
 import type { StoreContext } from '../../../src/store/types.js';
 import { recordingContext, type Recording } from '../../helpers/store.js';
-import { expectedFor, goldenDir, tempDir } from '../mx/helpers.js';
+import { tempDir } from '../mx/helpers.js';
 
-export { batch, collect, expectedFor, newMessage } from '../mx/helpers.js';
+/** Golden MH folders are copied as the mx ones are: file times as EXPECTED.json records them. */
+export { batch, collect, copyGolden, expectedFor, newMessage } from '../mx/helpers.js';
 
 /** The clock pinned to the UID validity EXPECTED.json shows for the golden MH folders (their time of open). */
 export const PINNED = new Date(1795527005 * 1000);
@@ -31,23 +32,6 @@ export function mhRef(home: string, name: string, purpose: 'open' | 'create' = '
   const ref = resolveName(name, { home, user: 'user', spoolDir: '/var/mail', restrict: false }, purpose);
   if (ref.kind !== 'local') throw new Error(`not a local name: ${name}`);
   return ref;
-}
-
-/**
- * Copies a golden MH folder to ROOT/name, every message file with the mtime EXPECTED.json
- * records and an atime `atimeOffset` seconds from it (later: c-client reads the message as \Seen).
- */
-export function copyGoldenMh(name: string, root: string, atimeOffset: number): string {
-  const to = path.join(root, name);
-  fs.mkdirSync(to, { mode: 0o700 });
-  const mtimes = expectedFor(name).fileMtimes;
-  for (const entry of fs.readdirSync(path.join(goldenDir, name))) {
-    const file = path.join(to, entry);
-    fs.copyFileSync(path.join(goldenDir, name, entry), file);
-    fs.chmodSync(file, 0o600);
-    fs.utimesSync(file, mtimes[entry]! + atimeOffset, mtimes[entry]!);
-  }
-  return to;
 }
 
 /** Writes MH message files (LF text) with the given times. */

@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatInternalDate, type MailDate } from '../../../src/mail/dates.js';
-import type { MessageRecord, NewMessage, StoreContext } from '../../../src/store/types.js';
+import type { NewMessage, StoreContext } from '../../../src/store/types.js';
 import { recordingContext, type Recording } from '../../helpers/store.js';
 
 export { localRef as ref } from '../../helpers/store.js';
+export { batch, collect, newMessage, type Seen } from '../../helpers/records.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'mix-test-'));
@@ -68,34 +68,6 @@ export const SAMPLE: NewMessage[] = [
 
 export const SAMPLE_KEYWORDS = ['work', 'urgent', 'personal'];
 
-export interface Seen {
-  uid: number;
-  internalDate: string;
-  flags: string[];
-  keywords: string[];
-  size: number;
-  recent: boolean;
-  text: Buffer;
-}
-
-export async function collect(records: AsyncIterable<MessageRecord>): Promise<Seen[]> {
-  const out: Seen[] = [];
-  for await (const m of records) {
-    out.push({
-      uid: m.uid, internalDate: formatInternalDate(m.internalDate), flags: [...m.flags], keywords: [...m.keywords],
-      size: m.size, recent: m.recent, text: await m.text(),
-    });
-  }
-  return out;
-}
-
-export async function* batch(messages: readonly NewMessage[]): AsyncIterable<NewMessage> {
-  yield* messages;
-}
-
-export function newMessage(text: string, extra: Partial<NewMessage> = {}, date: MailDate = { ms: Date.UTC(2001, 4, 8, 3, 54, 30), zone: -420 }): NewMessage {
-  return { text: Buffer.from(text, 'latin1'), internalDate: date, flags: [], keywords: [], ...extra };
-}
 
 /** A file of the mailbox as text (CRLF shown as it is). */
 export function fileText(dir: string, file: string): string {

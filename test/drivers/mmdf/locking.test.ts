@@ -8,8 +8,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mmdfDriver } from '../../../src/drivers/mmdf/index.js';
 import { MailboxLocked } from '../../../src/errors.js';
-import { acquireTmpLock, flockNow, readTmpLockPid, tmpLockName, type TmpLock } from '../../../src/locks/index.js';
-import { D, dump, localRef, tempDir, testContext } from './helpers.js';
+import { flockNow, readTmpLockPid, tmpLockName } from '../../../src/locks/index.js';
+import { D, dump, fileIdentity, holdSession, localRef, tempDir, testContext } from './helpers.js';
 
 let dir: string;
 let file: string;
@@ -20,32 +20,20 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function identity(): { dev: bigint; ino: bigint } {
-  const st = fs.statSync(file, { bigint: true });
-  return { dev: st.dev, ino: st.ino };
-}
-
-async function holdSession(): Promise<TmpLock> {
-  const id = identity();
-  const lock = await acquireTmpLock(id.dev, id.ino, 'exclusive', 0);
-  if (!lock) throw new Error('could not take the session lock');
-  return lock;
-}
-
 describe('sessions', () => {
   it('read-write: hold the session lock with the PID until close, move it with a rewrite, then remove it', async () => {
     const box = await mmdfDriver.open(localRef(file), 'write', testContext());
-    expect(readTmpLockPid(identity().dev, identity().ino)).toBe(process.pid);
+    expect(readTmpLockPid(fileIdentity(file).dev, fileIdentity(file).ino)).toBe(process.pid);
     await box.store([1], { add: { flags: ['\\Deleted'] } });
     await box.expunge();
-    const id = identity();
+    const id = fileIdentity(file);
     expect(readTmpLockPid(id.dev, id.ino)).toBe(process.pid);
     await box.close();
     expect(fs.existsSync(tmpLockName(id.dev, id.ino))).toBe(false);
   });
 
   it('read-write: fail with MailboxLocked when another session holds the lock; read-only still works', async () => {
-    const other = await holdSession();
+    const other = await holdSession(file);
     try {
       const err = await mmdfDriver.open(localRef(file, 'old'), 'write', testContext({ lockTimeoutMs: 200 })).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MailboxLocked);
@@ -79,7 +67,7 @@ describe('sessions', () => {
 
 describe('delete and rename', () => {
   it('are refused while a read-write session holds the mailbox, and work once it is free', async () => {
-    const other = await holdSession();
+    const other = await holdSession(file);
     try {
       await expect(mmdfDriver.delete(localRef(file, 'old'), testContext())).rejects.toThrow('Mailbox old is in use by another process');
       await expect(mmdfDriver.rename(localRef(file), localRef(path.join(dir, 'new')), testContext())).rejects.toBeInstanceOf(MailboxLocked);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mmdfDriver } from '../../../src/drivers/mmdf/index.js';
-import { D, dump, localRef, readMmdf, tempDir, testContext } from './helpers.js';
+import { D, dump, localRef, PSEUDO_BODY, readMmdf, tempDir, testContext } from './helpers.js';
 
 let dir: string;
 let file: string;
@@ -20,11 +20,6 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const read = (): string => fs.readFileSync(file, 'latin1');
 const MTIME = new Date('2026-11-30T05:32:28Z');
-const PSEUDO_BODY =
-  'This text is part of the internal format of your mail folder, and is not\n' +
-  'a real message.  It is created automatically by the mail system software.\n' +
-  'If deleted, important folder data will be lost, and it will be re-created\n' +
-  'with the data reset to initial values.\n';
 
 /** Four messages a read-write c-client session has seen (Status: O): one without From_ line, one header only, the last without LF. */
 const SOURCE =

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mmdfDriver } from '../../../src/drivers/mmdf/index.js';
 import { LossyCopy, MailboxExists } from '../../../src/errors.js';
-import type { MailDate } from '../../../src/mail/dates.js';
 import type { SystemFlag } from '../../../src/mail/flags.js';
 import type { AppendOptions, AppendResult, NewMessage } from '../../../src/store/types.js';
-import { D, localRef, readMmdf, tempDir, testContext } from './helpers.js';
+import { newMessage as msg } from '../../helpers/records.js';
+import { D, localRef, PSEUDO_BODY, readMmdf, tempDir, testContext } from './helpers.js';
 
 let dir: string;
 let file: string;
@@ -21,17 +21,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const PSEUDO_BODY =
-  'This text is part of the internal format of your mail folder, and is not\n' +
-  'a real message.  It is created automatically by the mail system software.\n' +
-  'If deleted, important folder data will be lost, and it will be re-created\n' +
-  'with the data reset to initial values.\n';
-
-const MAY7: MailDate = { ms: Date.UTC(2001, 4, 8, 3, 54, 30), zone: -420 };
-
-function msg(text: string, extra: Partial<NewMessage> = {}): NewMessage {
-  return { text: Buffer.from(text, 'latin1'), internalDate: MAY7, flags: [], keywords: [], ...extra };
-}
 
 async function* batch(messages: NewMessage[]): AsyncGenerator<NewMessage> {
   yield* messages;

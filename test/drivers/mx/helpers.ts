@@ -5,12 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
-import { formatInternalDate, type MailDate } from '../../../src/mail/dates.js';
-import type { MessageRecord, NewMessage, StoreContext } from '../../../src/store/types.js';
+import type { MailDate } from '../../../src/mail/dates.js';
+import type { NewMessage, StoreContext } from '../../../src/store/types.js';
 import { sharedDir } from '../../helpers/paths.js';
+import { newMessage as anyNewMessage } from '../../helpers/records.js';
 import { recordingContext, type Recording } from '../../helpers/store.js';
 
 export { localRef as ref } from '../../helpers/store.js';
+export { batch, collect, type Seen } from '../../helpers/records.js';
 
 const made: string[] = [];
 afterAll(() => {
@@ -78,33 +80,9 @@ export function writeMx(dir: string, name: string, index: string, files: Record<
   return p;
 }
 
-export interface Seen {
-  uid: number;
-  internalDate: string;
-  flags: string[];
-  keywords: string[];
-  size: number;
-  recent: boolean;
-  text: Buffer;
-}
-
-export async function collect(records: AsyncIterable<MessageRecord>): Promise<Seen[]> {
-  const out: Seen[] = [];
-  for await (const m of records) {
-    out.push({
-      uid: m.uid, internalDate: formatInternalDate(m.internalDate), flags: [...m.flags], keywords: [...m.keywords],
-      size: m.size, recent: m.recent, text: await m.text(),
-    });
-  }
-  return out;
-}
-
-export async function* batch(messages: NewMessage[]): AsyncIterable<NewMessage> {
-  yield* messages;
-}
-
+/** A message from latin1 text; the date defaults to 23-Nov-2023 06:02:03 +0000. */
 export function newMessage(text: string, extra: Partial<NewMessage> = {}, date: MailDate = { ms: Date.UTC(2023, 10, 23, 6, 2, 3), zone: 0 }): NewMessage {
-  return { text: Buffer.from(text, 'latin1'), internalDate: date, flags: [], keywords: [], ...extra };
+  return anyNewMessage(text, extra, date);
 }
 
 export const readIndex = (dir: string): string => fs.readFileSync(path.join(dir, '.mxindex'), 'latin1');

@@ -9,6 +9,7 @@ import { MTX } from '../../../src/drivers/tenex-family/layout.js';
 import { Scanner } from '../../../src/drivers/tenex-family/scanner.js';
 import { CorruptMailbox } from '../../../src/errors.js';
 import { collect, context, FAMILY, fileBytes, fileSha, ref, SPEC_MESSAGES, stored, tempDir, type Family, type RawMessage } from './helpers.js';
+import { listingError } from '../../helpers/records.js';
 
 process.env.TZ = 'UTC';
 
@@ -81,14 +82,7 @@ describe.each(FAMILY)('$format', (f) => {
       const p = path.join(dir, 'box');
       fs.writeFileSync(p, bytes(f), { mode: 0o600 });
       const before = fileSha(p);
-      const err = await (async () => {
-        const mb = await f.driver.open(ref(dir, 'box'), mode, context().ctx);
-        try {
-          await collect(mb.messages());
-        } finally {
-          await mb.close();
-        }
-      })().then(() => undefined, (e: unknown) => e);
+      const err = await listingError(() => f.driver.open(ref(dir, 'box'), mode, context().ctx));
       expect(err).toBeInstanceOf(CorruptMailbox);
       expect(err).toMatchObject({ mailbox: 'box', offset: offset(f), detail: detail(f), message: `box: ${detail(f)}` });
       expect(fileSha(p)).toBe(before);

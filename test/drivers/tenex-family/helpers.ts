@@ -1,17 +1,15 @@
 // Shared by the mtx/tenex tests: temporary folders, a context that collects what
 // the driver says, and files built byte by byte in either layout.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { mtxDriver } from '../../../src/drivers/mtx/index.js';
 import { tenexDriver } from '../../../src/drivers/tenex/index.js';
-import { formatInternalDate, type MailDate } from '../../../src/mail/dates.js';
-import type { Driver, MessageRecord, NewMessage, StoreContext } from '../../../src/store/types.js';
-import { recordingContext, type Recording } from '../../helpers/store.js';
+import type { Driver } from '../../../src/store/types.js';
 
 export { localRef as ref } from '../../helpers/store.js';
+export { batch, collect, newMessage, type Seen } from '../../helpers/records.js';
 
 export interface Family {
   readonly format: 'mtx' | 'tenex';
@@ -36,15 +34,7 @@ export function tempDir(): string {
   return dir;
 }
 
-/** The clock pinned to Thu Nov  5 01:02:03 2026 UTC, as the spec's examples. */
-export const PINNED = new Date(1793840523 * 1000);
-
-export function context(overrides: Partial<StoreContext> = {}): Recording {
-  return recordingContext({ lockTimeoutMs: 2000, user: 'user', host: 'host', now: () => PINNED, ...overrides });
-}
-
-export const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-export const fileSha = (p: string): string => sha256(fs.readFileSync(p));
+export { fileSha, PINNED, sha256, specContext as context } from '../../helpers/driver-fixtures.js';
 
 export interface RawMessage {
   readonly date: string;
@@ -94,34 +84,6 @@ export function writeBox(f: Family, dir: string, name: string, messages: readonl
   return p;
 }
 
-export interface Seen {
-  uid: number;
-  internalDate: string;
-  flags: string[];
-  keywords: string[];
-  size: number;
-  recent: boolean;
-  text: Buffer;
-}
-
-export async function collect(records: AsyncIterable<MessageRecord>): Promise<Seen[]> {
-  const out: Seen[] = [];
-  for await (const m of records) {
-    out.push({
-      uid: m.uid, internalDate: formatInternalDate(m.internalDate), flags: [...m.flags], keywords: [...m.keywords],
-      size: m.size, recent: m.recent, text: await m.text(),
-    });
-  }
-  return out;
-}
-
-export async function* batch(messages: readonly NewMessage[]): AsyncIterable<NewMessage> {
-  yield* messages;
-}
-
-export function newMessage(text: string, extra: Partial<NewMessage> = {}, date: MailDate = { ms: Date.UTC(2001, 4, 8, 3, 54, 30), zone: -420 }): NewMessage {
-  return { text: Buffer.from(text, 'latin1'), internalDate: date, flags: [], keywords: [], ...extra };
-}
 
 /** The flag fields (the 12 digits ending each header line) of every message in the file, in order. */
 export function flagFields(f: Family, p: string): string[] {

@@ -7,25 +7,18 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tuning } from '../../../src/drivers/tenex-family/tuning.js';
 import { sortFlags, type SystemFlag } from '../../../src/mail/flags.js';
-import { sharedDir } from '../../helpers/paths.js';
+import { goldenDir, loadExpected, type ExpectedMailbox } from '../../interop/golden.js';
 import {
   collect, context, FAMILY, fileSha, PINNED, ref, sha256, SPEC_MESSAGES, stored, tempDir, writeBox,
 } from './helpers.js';
 
 process.env.TZ = 'UTC';
 
-const golden = path.join(sharedDir(), 'corpus', 'golden');
+const golden = goldenDir();
 
-interface Expected {
-  driver: string;
-  uidLast: number;
-  keywords: string[];
-  messages: { uid: number; internalDate: string; flags: string[]; keywords: string[]; size: number; sha256: string }[];
-}
-
-let expected: Record<string, Expected>;
-beforeAll(() => {
-  expected = JSON.parse(fs.readFileSync(path.join(golden, 'EXPECTED.json'), 'utf8')).mailboxes;
+let expected: Record<string, ExpectedMailbox>;
+beforeAll(async () => {
+  expected = await loadExpected();
 });
 
 const defaults = { ...tuning };

@@ -16,6 +16,7 @@ import {
   batch, collect, context, FAMILY, fileBytes, fileSha, flagFields, newMessage, PINNED, ref, SPEC_MESSAGES, tempDir, writeBox,
   type Family,
 } from './helpers.js';
+import { expectSharedFlockUntilClose } from '../../helpers/session-flock.js';
 
 process.env.TZ = 'UTC';
 
@@ -389,17 +390,7 @@ describe.each(FAMILY)('$format sessions and locks (locking.md 6)', (f) => {
     const dir = tempDir();
     const p = writeBox(f, dir, 'box', SPEC_MESSAGES);
     for (const mode of ['read', 'write'] as const) {
-      const mb = await f.driver.open(ref(dir, 'box'), mode, context().ctx);
-      const probe = fs.openSync(p, 'r');
-      try {
-        expect(flockNow(probe, 'exclusive')).toBe(false);
-        expect(flockNow(probe, 'shared')).toBe(true);
-        flockNow(probe, 'unlock');
-        await mb.close();
-        expect(flockNow(probe, 'exclusive')).toBe(true);
-      } finally {
-        fs.closeSync(probe);
-      }
+      await expectSharedFlockUntilClose(p, await f.driver.open(ref(dir, 'box'), mode, context().ctx));
     }
   });
 

@@ -5,12 +5,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { unixDriver } from '../../../src/drivers/unix/index.js';
+import { acquireTmpLock, type TmpLock } from '../../../src/locks/index.js';
 import { formatInternalDate } from '../../../src/mail/dates.js';
-import type { LocalRef, Mailbox, MessageRecord, StoreContext } from '../../../src/store/types.js';
-import { recordingContext, localRef as sharedLocalRef } from '../../helpers/store.js';
+import type { Driver, LocalRef, Mailbox, MailboxMeta, MessageRecord, StoreContext } from '../../../src/store/types.js';
+import { specContext } from '../../helpers/driver-fixtures.js';
+import { goldenDir } from '../../interop/golden.js';
+import { localRef as sharedLocalRef } from '../../helpers/store.js';
 
-/** Thu Nov  5 01:02:03 2026 UTC, the clock of formats-flat.md's examples. */
-export const PINNED = new Date(1793840523 * 1000);
+/** The body of the pseudo-message c-client writes first in a unix or mmdf file it creates. */
+export const PSEUDO_BODY =
+  'This text is part of the internal format of your mail folder, and is not\n' +
+  'a real message.  It is created automatically by the mail system software.\n' +
+  'If deleted, important folder data will be lost, and it will be re-created\n' +
+  'with the data reset to initial values.\n';
+
+export { PINNED } from '../../helpers/driver-fixtures.js';
 
 export interface TestContext extends StoreContext {
   readonly warnings: string[];
@@ -19,7 +28,7 @@ export interface TestContext extends StoreContext {
 
 /** A context whose warnings and notes the test can read, with the spec's user, host and clock. */
 export function testContext(overrides: Partial<StoreContext> = {}): TestContext {
-  const r = recordingContext({ lockTimeoutMs: 2000, user: 'user', host: 'host', now: () => PINNED, ...overrides });
+  const r = specContext(overrides);
   return { ...r.ctx, warnings: r.warnings, notes: r.notes };
 }
 
@@ -72,13 +81,19 @@ export interface ReadResult {
 }
 
 /** Writes content to a new file, reads it with the unix driver and closes it again. */
-export async function readMailbox(content: string | Buffer, mode: 'read' | 'write' = 'read'): Promise<ReadResult> {
-  const dir = tempDir();
+export function readMailbox(content: string | Buffer, mode: 'read' | 'write' = 'read'): Promise<ReadResult> {
+  return readWith(unixDriver, content, mode);
+}
+
+/** Writes content to a new file (with the given modification time), reads it with `driver` and closes it again. */
+export async function readWith(driver: Driver, content: string | Buffer, mode: 'read' | 'write', mtime?: Date): Promise<ReadResult> {
+  const dir = tempDir(`${driver.format}-`);
   try {
     const file = path.join(dir, 'box');
     fs.writeFileSync(file, typeof content === 'string' ? Buffer.from(content, 'latin1') : content);
+    if (mtime) fs.utimesSync(file, mtime, mtime);
     const ctx = testContext();
-    const box = await unixDriver.open(localRef(file), mode, ctx);
+    const box = await driver.open(localRef(file), mode, ctx);
     const messages = await dump(box);
     const meta = box.meta;
     await box.close();
@@ -91,4 +106,54 @@ export async function readMailbox(content: string | Buffer, mode: 'read' | 'writ
 /** `From user Wed Dec  2 05:53:22 1992` etc.: a small message after a From_ line. */
 export function message(fromLine: string, header = 'Subject: x\n', body = 'body\n'): string {
   return `${fromLine}\n${header}\n${body}`;
+}
+
+/** The device and inode that name a file's /tmp/.DEV.INO lock. */
+export function fileIdentity(file: string): { dev: bigint; ino: bigint } {
+  const st = fs.statSync(file, { bigint: true });
+  return { dev: st.dev, ino: st.ino };
+}
+
+/** Another session's lock on the file, as a c-client read-write session holds it. */
+export async function holdSession(file: string): Promise<TmpLock> {
+  const id = fileIdentity(file);
+  const lock = await acquireTmpLock(id.dev, id.ino, 'exclusive', 0);
+  if (!lock) throw new Error('could not take the session lock');
+  return lock;
+}
+
+/** What a driver reports about a copy of a golden mailbox, and whether the copy stayed as it was. */
+export interface GoldenRead {
+  readonly meta: MailboxMeta;
+  readonly messages: Dumped[];
+  readonly warnings: string[];
+  readonly unchanged: boolean;
+}
+
+/** Reads a copy of golden mailbox `name` with `driver` (reading takes a dot-lock beside the file: nothing may be written into ../shared). */
+export async function readGoldenCopy(driver: Driver, name: string, mode: 'read' | 'write'): Promise<GoldenRead> {
+  const dir = tempDir('golden-');
+  try {
+    const file = path.join(dir, name);
+    fs.copyFileSync(path.join(goldenDir(), name), file);
+    const ctx = testContext();
+    const box = await driver.open(localRef(file), mode, ctx);
+    const messages = await dump(box);
+    const meta = box.meta;
+    // what reading said, before close
+    const warnings = [...ctx.warnings];
+    await box.close();
+    const unchanged = fs.readFileSync(file).equals(fs.readFileSync(path.join(goldenDir(), name)));
+    return { meta, messages, warnings, unchanged };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A message as EXPECTED.json and a dump both describe it, flags and keywords in order. */
+export function comparable(m: Pick<Dumped, 'uid' | 'internalDate' | 'flags' | 'keywords' | 'size' | 'sha256'>): object {
+  return {
+    uid: m.uid, internalDate: m.internalDate, flags: [...m.flags].sort(), keywords: [...m.keywords].sort(),
+    size: m.size, sha256: m.sha256,
+  };
 }

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unixDriver } from '../../../src/drivers/unix/index.js';
 import { CorruptMailbox, MailboxLocked } from '../../../src/errors.js';
-import { acquireTmpLock, flockNow, readTmpLockPid, tmpLockName, type TmpLock } from '../../../src/locks/index.js';
-import { dump, localRef, tempDir, testContext } from './helpers.js';
+import { acquireTmpLock, readTmpLockPid, tmpLockName } from '../../../src/locks/index.js';
+import { dump, fileIdentity, holdSession, localRef, tempDir, testContext } from './helpers.js';
+import { expectSharedFlockUntilClose } from '../../helpers/session-flock.js';
 
 let dir: string;
 let file: string;
@@ -20,22 +21,9 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function identity(): { dev: bigint; ino: bigint } {
-  const st = fs.statSync(file, { bigint: true });
-  return { dev: st.dev, ino: st.ino };
-}
-
-/** Another session's lock, as a c-client read-write session holds it. */
-async function holdSession(): Promise<TmpLock> {
-  const id = identity();
-  const lock = await acquireTmpLock(id.dev, id.ino, 'exclusive', 0);
-  if (!lock) throw new Error('could not take the session lock');
-  return lock;
-}
-
 describe('read-write sessions', () => {
   it('hold the session lock with their PID until close, then remove it', async () => {
-    const id = identity();
+    const id = fileIdentity(file);
     const box = await unixDriver.open(localRef(file), 'write', testContext());
     expect(readTmpLockPid(id.dev, id.ino)).toBe(process.pid);
     await box.close();
@@ -43,7 +31,7 @@ describe('read-write sessions', () => {
   });
 
   it('fail with MailboxLocked after the timeout when another session holds the lock', async () => {
-    const other = await holdSession();
+    const other = await holdSession(file);
     try {
       const started = Date.now();
       const err = await unixDriver.open(localRef(file, 'INBOX.old'), 'write', testContext({ lockTimeoutMs: 300 }))
@@ -64,7 +52,7 @@ describe('read-write sessions', () => {
     const box = await unixDriver.open(localRef(file), 'write', testContext());
     await box.store([1], { add: { flags: ['\\Deleted'] } });
     await box.expunge();
-    const id = identity();
+    const id = fileIdentity(file);
     expect(readTmpLockPid(id.dev, id.ino)).toBe(process.pid);
     expect(await acquireTmpLock(id.dev, id.ino, 'exclusive', 0)).toBeNull();
     await box.close();
@@ -75,7 +63,7 @@ describe('read-write sessions', () => {
     const err = await unixDriver.open(localRef(file), 'write', testContext({ lockTimeoutMs: 200 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MailboxLocked);
     // the failed open released its session lock
-    const id = identity();
+    const id = fileIdentity(file);
     expect(fs.existsSync(tmpLockName(id.dev, id.ino))).toBe(false);
   });
 });
@@ -84,16 +72,7 @@ describe('read-only sessions', () => {
   it('keep a shared flock while open, and leave no dot-lock behind', async () => {
     const box = await unixDriver.open(localRef(file), 'read', testContext());
     expect(fs.existsSync(`${file}.lock`)).toBe(false);
-    const fd = fs.openSync(file, 'r');
-    try {
-      expect(flockNow(fd, 'exclusive')).toBe(false);
-      expect(flockNow(fd, 'shared')).toBe(true);
-      flockNow(fd, 'unlock');
-      await box.close();
-      expect(flockNow(fd, 'exclusive')).toBe(true);
-    } finally {
-      fs.closeSync(fd);
-    }
+    await expectSharedFlockUntilClose(file, box);
   });
 
   it('read only what was there at open, and stop when the file shrinks', async () => {
@@ -110,7 +89,7 @@ describe('read-only sessions', () => {
 
 describe('delete and rename (4.5)', () => {
   it('are refused while a read-write session holds the mailbox', async () => {
-    const other = await holdSession();
+    const other = await holdSession(file);
     try {
       await expect(unixDriver.delete(localRef(file, 'old'), testContext())).rejects.toThrow('Mailbox old is in use by another process');
       await expect(unixDriver.rename(localRef(file, 'old'), localRef(path.join(dir, 'new')), testContext()))
@@ -122,7 +101,7 @@ describe('delete and rename (4.5)', () => {
   });
 
   it('remove or move the file and every lock file', async () => {
-    const id = identity();
+    const id = fileIdentity(file);
     const to = path.join(dir, 'new');
     await unixDriver.rename(localRef(file), localRef(to), testContext());
     expect(fs.readdirSync(dir)).toEqual(['new']);

@@ -11,7 +11,7 @@ import { rewriteBlock } from '../../../src/drivers/berkeley/status-block.js';
 import { ReadOnlyMailbox } from '../../../src/errors.js';
 import { FLAG_BITS } from '../../../src/mail/flags.js';
 import type { NewMessage } from '../../../src/store/types.js';
-import { dump, localRef, readMailbox, tempDir, testContext } from './helpers.js';
+import { dump, localRef, PSEUDO_BODY, readMailbox, tempDir, testContext } from './helpers.js';
 
 let dir: string;
 let file: string;
@@ -22,11 +22,6 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const read = (): string => fs.readFileSync(file, 'latin1');
-const PSEUDO_BODY =
-  'This text is part of the internal format of your mail folder, and is not\n' +
-  'a real message.  It is created automatically by the mail system software.\n' +
-  'If deleted, important folder data will be lost, and it will be re-created\n' +
-  'with the data reset to initial values.\n';
 
 describe('status block padding (2.9)', () => {
   const seen = FLAG_BITS['\\Seen'];

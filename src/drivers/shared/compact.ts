@@ -1,21 +1,29 @@
-// Expunge by compaction (formats-flat.md 4.7, c-client's mbx_rewrite with
-// exclusive access): the surviving messages slide down over removed ones and
-// over the space of hidden (0x8000) ones, in place (other processes lock mbx
-// by inode, so the file must stay the same file), then the file is truncated.
-// Survivors that are contiguous move as one run, in large chunks.
+// Expunge by compaction, for the files whose messages each start with a header
+// line (formats-flat.md 4.7 and 5.4; c-client's mbx_rewrite and mtx_expunge with
+// exclusive access): the surviving messages slide down over the removed ones and
+// over any gap, in place (c-client locks these files by inode, so the file must
+// stay the same file), then the file is truncated. Survivors that are contiguous
+// move as one run, in large chunks.
 import { CorruptMailbox } from '../../errors.js';
-import { HEADER_SIZE } from './header.js';
 import { ftruncate, readFully, writeFully } from '../../io/fd.js';
-import { tuning } from './io.js';
-import { MessageIndex } from './msgindex.js';
+import { HeaderLineIndex } from './header-line-index.js';
 
 export interface Compaction {
-  /** The survivors at their new offsets. */
-  readonly index: MessageIndex;
+  /** The survivors at their new offsets, UIDs and \Recent as they were. */
+  readonly index: HeaderLineIndex;
   readonly expunged: number;
-  /** Bytes of hidden messages and gaps given back (c-client's "Reclaimed N bytes"). */
+  /** Bytes of gaps given back (c-client's "Reclaimed N bytes" for mbx), removed messages not counted. */
   readonly reclaimed: number;
   readonly size: number;
+}
+
+export interface CompactionArea {
+  /** Offset of the first message (the size of the file header before it, if any). */
+  readonly start: number;
+  /** Bytes in the file. */
+  readonly end: number;
+  /** Bytes read and written per system call. */
+  readonly chunkSize: number;
 }
 
 interface Move {
@@ -24,13 +32,14 @@ interface Move {
   len: number;
 }
 
-/** Removes the messages for which `remove(i)` is true, and every gap, from a file of `end` bytes. */
+/** Removes the messages for which `remove(i)` is true, and every gap, from `area` of the file. */
 export async function compact(
-  fd: number, mailbox: string, index: MessageIndex, end: number, remove: (i: number) => boolean,
+  fd: number, mailbox: string, index: HeaderLineIndex, area: CompactionArea, remove: (i: number) => boolean,
 ): Promise<Compaction> {
-  const survivors = new MessageIndex();
+  const { end } = area;
+  const survivors = new HeaderLineIndex();
   const moves: Move[] = [];
-  let dst = HEADER_SIZE;
+  let dst = area.start;
   let expunged = 0;
   let removedBytes = 0;
   for (let i = 0; i < index.count; i++) {
@@ -50,7 +59,7 @@ export async function compact(
     dst += len;
   }
   const longest = moves.reduce((n, m) => Math.max(n, m.len), 1);
-  const buf = Buffer.allocUnsafe(Math.min(tuning.chunkSize, longest));
+  const buf = Buffer.allocUnsafe(Math.min(area.chunkSize, longest));
   for (const move of moves) {
     for (let done = 0; done < move.len;) {
       const n = Math.min(buf.length, move.len - done);
