@@ -1,9 +1,14 @@
 // PATH.lock dot-locks (locking.md 3), made the NFS-safe way c-client makes
-// them: a unique "hitching post" file hard-linked to the lock name.
+// them: a unique "hitching post" file hard-linked to the lock name. Like
+// liblockfile (Debian's mail delivery), mailsmith writes its PID into the lock,
+// so that a lock left by a killed process on this machine is known at once for
+// what it is, instead of blocking the mailbox for c-client's 5 minutes. Empty
+// locks (c-client's own) and locks on NFS are judged by age only.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MailboxLocked } from '../errors.js';
+import { onNfs } from '../io/native.js';
 import { sleep } from './flock.js';
 
 export interface DotLock {
@@ -40,6 +45,12 @@ export async function acquireDotLock(mailboxPath: string, opts: DotLockOptions):
       opts.warn(`Mailbox ${mailboxPath} lock overridden (stale ${lockName})`);
       return held(lockName);
     }
+    const dead = deadHolder(lockName);
+    if (dead !== undefined) {
+      override(lockName);
+      opts.warn(`Mailbox ${mailboxPath} lock overridden (${lockName} was left by process ${dead}, which has exited)`);
+      return held(lockName);
+    }
     if (Date.now() >= deadline) {
       throw new MailboxLocked(mailboxPath,
         `Mailbox ${mailboxPath} is locked by another process (${lockName}); try again later`);
@@ -66,7 +77,7 @@ function tryCreate(lockName: string, warn: (t: string) => void): DotLock | 'busy
   const post = `${lockName}.${Math.floor(Date.now() / 1000)}.${process.pid}.${os.hostname()}`;
   const old = process.umask(0);
   try {
-    fs.closeSync(fs.openSync(post, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o666));
+    writeOwner(fs.openSync(post, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o666));
   } catch (e) {
     return vulnerable(lockName, e, warn);
   } finally {
@@ -96,7 +107,7 @@ function tryCreate(lockName: string, warn: (t: string) => void): DotLock | 'busy
 function createDirectly(lockName: string): DotLock | 'busy' {
   const old = process.umask(0);
   try {
-    fs.closeSync(fs.openSync(lockName, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o666));
+    writeOwner(fs.openSync(lockName, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o666));
     return held(lockName);
   } catch {
     return 'busy';
@@ -132,11 +143,54 @@ function override(lockName: string): void {
   }
   const old = process.umask(0);
   try {
-    fs.closeSync(fs.openSync(lockName, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o666));
+    writeOwner(fs.openSync(lockName, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o666));
   } finally {
     process.umask(old);
   }
   chmod666(lockName);
+}
+
+/** Writes our PID into a new lock file (liblockfile's format: the number and a newline) and closes it. */
+function writeOwner(fd: number): void {
+  try {
+    fs.writeSync(fd, `${process.pid}\n`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The PID in a lock file whose writer has exited, on a local file system; undefined when the
+ * lock is empty (c-client's), holds anything else, is on NFS (the PID may be another host's),
+ * or its process lives.
+ */
+function deadHolder(lockName: string): number | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(lockName, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch {
+    return undefined;
+  }
+  try {
+    if (onNfs(fd)) return undefined;
+    const buf = Buffer.alloc(32);
+    const text = buf.toString('latin1', 0, fs.readSync(fd, buf, 0, buf.length, 0));
+    const m = /^\s*(\d{1,10})\s*$/.exec(text);
+    const pid = m ? Number(m[1]) : 0;
+    return pid > 1 && !processExists(pid) ? pid : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, owned by someone else
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 function chmod666(lockName: string): void {

@@ -1,4 +1,5 @@
 // PATH.lock dot-locks: c-client's hitching-post creation, waiting, staleness and clean-up.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,10 +23,10 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('dot-locks', () => {
-  it('create an empty PATH.lock of mode 0666, leave no hitching post, and remove it on release', async () => {
+  it('create PATH.lock of mode 0666 holding our PID, leave no hitching post, and remove it on release', async () => {
     const lock = await acquireDotLock(box, { timeoutMs: 0, warn });
     const st = fs.statSync(`${box}.lock`);
-    expect(st.size).toBe(0);
+    expect(fs.readFileSync(`${box}.lock`, 'latin1')).toBe(`${process.pid}\n`);
     expect(st.mode & 0o777).toBe(0o666);
     expect(fs.readdirSync(dir).sort()).toEqual(['box', 'box.lock']);
     lock.release();
@@ -56,9 +57,32 @@ describe('dot-locks', () => {
     await new Promise((r) => setTimeout(r, 30));
     const lock = await acquireDotLock(box, { timeoutMs: 0, warn, staleMs: 20 });
     expect(warnings.some((w) => w.includes('lock overridden'))).toBe(true);
-    expect(fs.readFileSync(`${box}.lock`, 'latin1')).toBe('');
+    expect(fs.readFileSync(`${box}.lock`, 'latin1')).toBe(`${process.pid}\n`);
     lock.release();
     expect(fs.existsSync(`${box}.lock`)).toBe(false);
+  });
+
+  it('override at once a lock whose PID names a process that has exited (a killed mailsmith)', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    fs.writeFileSync(`${box}.lock`, `${gone}\n`);
+    const lock = await acquireDotLock(box, { timeoutMs: 0, warn });
+    expect(warnings).toEqual([expect.stringContaining(`left by process ${gone}, which has exited`)]);
+    expect(fs.readFileSync(`${box}.lock`, 'latin1')).toBe(`${process.pid}\n`);
+    lock.release();
+  });
+
+  it('wait for a lock whose PID names a live process, and for one that names none', async () => {
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)']);
+    try {
+      for (const content of [`${holder.pid}\n`, '', '0\n', 'not a pid']) {
+        fs.writeFileSync(`${box}.lock`, content);
+        const err = await acquireDotLock(box, { timeoutMs: 50, warn }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(MailboxLocked);
+        expect(fs.readFileSync(`${box}.lock`, 'latin1')).toBe(content);
+      }
+    } finally {
+      holder.kill();
+    }
   });
 
   it('go on without a lock, with c-client\'s warning, where no lock file can be made', async () => {
