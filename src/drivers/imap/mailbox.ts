@@ -3,7 +3,8 @@
 // (read-only: no \Recent taken from the user's mail reader) and only SELECTed
 // when flags are changed or messages expunged. Messages are fetched in
 // batches of a few MB; appends go out in MULTIAPPEND batches with LITERAL+,
-// so a copy is not one round trip per message. What the
+// so a copy is not one round trip per message, and the next batch is read
+// from the source while the server stores the one before. What the
 // server did with each appended message (flags, keywords, date, UID) is read
 // back and any difference named. A mailbox that already holds some of the
 // messages (an interrupted earlier run) gets only the ones it lacks.
@@ -33,7 +34,11 @@ import { bytesOf, flagsOf, num, text, type FetchItems } from './values.js';
 /** A fetch batch: at most this many bytes of text, or messages. */
 const FETCH_BATCH_BYTES = 16 << 20;
 const FETCH_BATCH_MESSAGES = 2000;
-/** An append batch (one MULTIAPPEND command). */
+/**
+ * An append batch (one MULTIAPPEND command). The first is smaller, so that the server starts
+ * storing early; each next one is twice the size up to the largest. Two are in memory at once.
+ */
+const FIRST_APPEND_BATCH_BYTES = 1 << 20;
 const APPEND_BATCH_BYTES = 4 << 20;
 const APPEND_BATCH_MESSAGES = 1000;
 
@@ -216,6 +221,7 @@ export class ImapMailbox implements Mailbox {
     let accepted = 0;
     let pending: Outgoing[] = [];
     let pendingBytes = 0;
+    let batchBytes = FIRST_APPEND_BATCH_BYTES;
     // One batch is on the wire while the next is gathered: the server stores the one while the
     // source is read for the other. A batch goes out only once the one before it is answered,
     // so nothing is sent after a refusal or a broken connection.
@@ -238,6 +244,7 @@ export class ImapMailbox implements Mailbox {
       inFlight.catch(() => undefined);
       pending = [];
       pendingBytes = 0;
+      batchBytes = Math.min(2 * batchBytes, APPEND_BATCH_BYTES);
     };
     try {
       for await (const m of batch) {
@@ -248,7 +255,7 @@ export class ImapMailbox implements Mailbox {
         sent.push({ internalDate: m.internalDate, flags: m.flags, keywords: m.keywords, uid: m.uid });
         pending.push(m);
         pendingBytes += m.text.length;
-        if (pendingBytes >= APPEND_BATCH_BYTES || pending.length >= APPEND_BATCH_MESSAGES) await dispatch();
+        if (pendingBytes >= batchBytes || pending.length >= APPEND_BATCH_MESSAGES) await dispatch();
       }
       await dispatch();
       await inFlight;
@@ -319,12 +326,13 @@ export class ImapMailbox implements Mailbox {
       if (keepUids) for (const m of sent) if (m.uid !== undefined) lose('uid', 'the server gives UIDs of its own');
       return losses;
     }
-    const stored = new Map<number, FetchItems>();
+    // only what is compared is kept of each answer, not imapflow's parse of it
+    const stored = new Map<number, { flags: Set<string>; date: string }>();
     if (uids.length > 0) {
       await fetch(this.session, {
         byUid: true, set: uidSet(uids), items: '(UID FLAGS INTERNALDATE)', required: ['UID', 'FLAGS'],
         onMessage: (m) => {
-          stored.set(num(m.get('UID')), m);
+          stored.set(num(m.get('UID')), { flags: new Set(flagsOf(m.get('FLAGS')).map((f) => f.toLowerCase())), date: text(m.get('INTERNALDATE')) });
         },
       }, `can't read back what was appended to ${this.ref.name}`);
     }
@@ -333,12 +341,11 @@ export class ImapMailbox implements Mailbox {
       if (keepUids && m.uid !== undefined && m.uid !== uid) lose('uid', 'the server gives UIDs of its own');
       const got = stored.get(uid);
       if (!got) return;
-      const have = new Set(flagsOf(got.get('FLAGS')).map((f) => f.toLowerCase()));
-      for (const f of m.flags) if (!have.has(f.toLowerCase())) lose('flag', f);
-      for (const k of m.keywords) if (!have.has(k.toLowerCase())) lose('keyword', k);
-      const date = internalDate(got.get('INTERNALDATE'));
+      for (const f of m.flags) if (!got.flags.has(f.toLowerCase())) lose('flag', f);
+      for (const k of m.keywords) if (!got.flags.has(k.toLowerCase())) lose('keyword', k);
+      const date = parseCClientDate(got.date, 0) || EPOCH_DATE;
       if (date.zone !== m.internalDate.zone && Math.floor(date.ms / 1000) === Math.floor(m.internalDate.ms / 1000)) {
-        lose('date-zone', `the server keeps ${text(got.get('INTERNALDATE')).slice(-5)}`);
+        lose('date-zone', `the server keeps ${got.date.slice(-5)}`);
       }
     });
     return losses;

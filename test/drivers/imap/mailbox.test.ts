@@ -3,6 +3,8 @@
 // UID (what move and prune rely on), the resume of an interrupted append,
 // STATUS, CREATE/RENAME/DELETE, LIST for transfer, and the same again on a
 // server that offers none of MULTIAPPEND, UIDPLUS and LITERAL+.
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionFailed, MailboxNotFound, ReadOnlyMailbox, ServerRefused } from '../../../src/errors.js';
 import { messageIdOf } from '../../../src/mail/identity.js';
@@ -114,6 +116,69 @@ describe('append and read back', () => {
     expect(err).toBeInstanceOf(ServerRefused);
     expect((err as Error).message).toMatch(/^can't append to .*refused: /);
     expect(await server.messages('alice', 'refused')).toHaveLength(0);
+  });
+});
+
+describe('an append of many MB', () => {
+  /** A message of about 1.1 MB (several make more than one MULTIAPPEND batch). */
+  function big(i: number, keywords: string[] = [], lines = 14_000): NewMessage {
+    const line = `${'x'.repeat(76)}\r\n`;
+    const text = Buffer.from(`Message-ID: <big-${i}@example.org>\r\nSubject: big ${i}\r\n\r\n${line.repeat(lines)}`, 'latin1');
+    return { text, internalDate: { ms: Date.UTC(2020, 0, 1) + i * 1000, zone: 0 }, flags: [], keywords };
+  }
+  const COUNT = 10;
+
+  it('starts with a small batch, reads the next batch while the server stores the one before, and keeps no text once it is answered', async () => {
+    const rec = remoteContext(server);
+    const name = server.imap('alice', 'big-append');
+    await createMailbox(remote(name), rec.ctx);
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const texts: WeakRef<Buffer>[] = [];
+    let answered = 0;
+    let readAhead = false;
+    let firstTextKept: boolean | undefined;
+    async function* source(): AsyncIterable<NewMessage> {
+      for (let i = 0; i < COUNT; i++) {
+        const appends = rec.telemetry.filter((l) => / C: [0-9A-F]+ APPEND /.test(l)).length;
+        // a batch is on the wire and not answered yet, and the source is read on
+        if (appends > 0 && answered === 0) readAhead = true;
+        if (i === COUNT - 1) {
+          gc();
+          firstTextKept = texts[0]!.deref() !== undefined;
+        }
+        const m = big(i);
+        texts.push(new WeakRef(m.text));
+        yield m;
+      }
+    }
+    const result = await withBox(name, 'write', (b) => b.append(source(), { onMessage: () => answered++ }), rec.ctx);
+    expect(result.appended).toBe(COUNT);
+    expect(answered).toBe(COUNT);
+    const appends = rec.telemetry.filter((l) => / C: [0-9A-F]+ APPEND /.test(l));
+    // the first batch is small, so that the server starts storing early; later ones are larger
+    const literals = appends.map((l) => l.match(/\(\d+ octets\)/g)?.length ?? 0);
+    expect(literals[0]).toBe(1);
+    expect(Math.max(...literals)).toBeGreaterThan(2);
+    expect(literals.reduce((a, b) => a + b, 0)).toBe(COUNT);
+    expect(readAhead).toBe(true);
+    // the first batch was answered well before the last message was read: nothing holds its text
+    expect(firstTextKept).toBe(false);
+    expect((await server.messages('alice', 'big-append')).map((m) => m.messageId))
+      .toEqual(Array.from({ length: COUNT }, (_, i) => `<big-${i}@example.org>`));
+  });
+
+  it('sends nothing more once the server refuses a batch, and leaves nothing behind', async () => {
+    const rec = remoteContext(server);
+    const name = server.imap('alice', 'big-refused');
+    await createMailbox(remote(name), rec.ctx);
+    // the first batch: a message of just under 1 MB and a short one that the server refuses (a
+    // BAD before a long literal makes Dovecot drop the connection instead)
+    const messages = [big(0, [], 13_400), big(1, ['\\Bogus'], 20), ...Array.from({ length: COUNT }, (_, i) => big(i + 2))];
+    const err = await withBox(name, 'write', (b) => b.append(iterate(messages)), rec.ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerRefused);
+    expect(rec.telemetry.filter((l) => / C: [0-9A-F]+ APPEND /.test(l))).toHaveLength(1);
+    expect(await server.messages('alice', 'big-refused')).toHaveLength(0);
   });
 });
 
