@@ -120,7 +120,7 @@ export async function copyMailbox(
     }
     const plan: AppendPlan = {
       format: destFormat, keepKeywords, strict: options.strict ?? false,
-      onProgress: options.onProgress ?? noProgress, copiedUids: [],
+      onProgress: options.onProgress ?? noProgress, copiedUids: removesFromSource(options.mode) ? [] : undefined,
       // a server's append skips what it holds by itself: skipping here too would skip twice
       present: dst.kind === 'local' ? present : undefined, skipped: 0,
     };
@@ -134,7 +134,7 @@ export async function copyMailbox(
       appended = await createAndAppend(source, dst, ctx, plan);
     }
     let removed = 0;
-    if (removesFromSource(options.mode) && plan.copiedUids.length > 0) {
+    if (plan.copiedUids && plan.copiedUids.length > 0) {
       await source.store(plan.copiedUids, { add: { flags: ['\\Deleted'] } });
       removed = await source.expunge(plan.copiedUids);
     }
@@ -153,8 +153,11 @@ interface AppendPlan {
   readonly keepKeywords: boolean;
   readonly strict: boolean;
   readonly onProgress: ProgressSink;
-  /** Filled with the source UIDs of the messages handed to the destination. */
-  readonly copiedUids: number[];
+  /**
+   * Filled with the source UIDs of the messages handed to the destination when they are to be
+   * removed from the source (move, appenddelete); a copy keeps nothing per message.
+   */
+  readonly copiedUids: number[] | undefined;
   /** Messages a local destination already holds (options.resume): not handed to it again. */
   readonly present: IdentityCounts | undefined;
   /** How many messages `present` kept back. */
@@ -210,7 +213,7 @@ async function* feed(source: Mailbox, plan: AppendPlan): AsyncGenerator<NewMessa
       plan.skipped++;
       continue;
     }
-    plan.copiedUids.push(m.uid);
+    plan.copiedUids?.push(m.uid);
     yield {
       text,
       internalDate: m.internalDate,

@@ -102,7 +102,8 @@ export function scanFolder(dir: string, warn: (text: string) => void, keep?: (ba
     const file = files.get(r.base);
     if (!file) return; // expunged: Dovecot drops the line when it next rewrites the file
     files.delete(r.base);
-    index.push(r.uid, r.base, file.name, file.inNew, true);
+    // the same base, taken from the name the index keeps anyway: r.base would keep its uidlist line's string
+    index.push(r.uid, baseOf(file.name), file.name, file.inNew, true);
   });
   const first = Math.max(summary.header?.nextUid ?? 1, summary.highestUid + 1);
   const kept: { uid: number; f: FileEntry }[] = [];

@@ -86,6 +86,15 @@ describe('open', () => {
     expect(mb.byteSize).toBe(18 + 16);
   });
 
+  it('a text read as it is stored (CRLF already, or no line end) stays intact while later files are read', async () => {
+    // every file is read into one reused buffer: a text that needs no CR must not be a view of it
+    const { home, root } = mhHome();
+    const texts = ['Subject: one\r\n\r\nfirst\r\n', 'Subject: two\r\n\r\nthe second, a longer one\r\n', 'x'];
+    writeMh(path.join(root, 'box'), Object.fromEntries(texts.map((text, i) => [i + 1, { text, mtime: 1700000000 + i }])));
+    const mb = await mhDriver.open(mhRef(home, '#mh/box'), 'read', context().ctx);
+    expect((await collect(mb.messages())).map((m) => m.text.toString('latin1'))).toEqual(texts);
+  });
+
   it('files that arrive after the open are \\Recent and not judged by their times', async () => {
     const { home, root } = mhHome();
     const dir = path.join(root, 'box');
