@@ -1,5 +1,5 @@
-// The system calls Node lacks, through koffi: flock(2), fstatfs(2), sync_file_range(2), syncfs(2)
-// and renameat2(2).
+// The system calls Node lacks, through koffi: flock(2), fstatfs(2), sync_file_range(2), syncfs(2),
+// renameat2(2) and utimensat(2) (to the nanosecond, one time at a time).
 import koffi from 'koffi';
 
 const libc = koffi.load('libc.so.6');
@@ -9,6 +9,9 @@ const syncFileRangeFn = libc.func('int sync_file_range(int fd, int64_t offset, i
   fd: number, offset: number, nbytes: number, flags: number,
 ) => number;
 const syncfsFn = libc.func('int syncfs(int fd)') as (fd: number) => number;
+const utimensatFn = libc.func('int utimensat(int dirfd, const char *pathname, const uint8_t *times, int flags)') as (
+  dirfd: number, pathname: string, times: Buffer, flags: number,
+) => number;
 const renameat2Fn = libc.func('int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags)') as (
   olddirfd: number, oldpath: string, newdirfd: number, newpath: string, flags: number,
 ) => number;
@@ -67,4 +70,19 @@ const RENAME_EXCHANGE = 2;
  */
 export function exchangePaths(a: string, b: string): number {
   return renameat2Fn(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) === 0 ? 0 : koffi.errno();
+}
+
+const UTIME_OMIT = (1 << 30) - 2;
+
+/**
+ * Sets a file's access time to the nanosecond and leaves its modification time alone
+ * (utimensat with UTIME_OMIT); Node's utimes takes float seconds, which cannot carry
+ * today's times to the nanosecond. Returns 0 or the errno.
+ */
+export function setAccessTime(file: string, atimeNs: bigint): number {
+  const times = Buffer.alloc(32); // struct timespec[2]: atime, mtime
+  times.writeBigInt64LE(atimeNs / 1_000_000_000n, 0);
+  times.writeBigInt64LE(atimeNs % 1_000_000_000n, 8);
+  times.writeBigInt64LE(BigInt(UTIME_OMIT), 24);
+  return utimensatFn(AT_FDCWD, file, times, 0) === 0 ? 0 : koffi.errno();
 }

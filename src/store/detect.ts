@@ -4,6 +4,7 @@
 import fs, { promises as fsp, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { ioError } from '../errors.js';
+import { setAccessTime } from '../io/native.js';
 import { mhRoot } from '../names/mh.js';
 import { driverFor, probeDrivers } from './registry.js';
 import type { Driver, LocalRef, StoreContext } from './types.js';
@@ -68,9 +69,8 @@ function insideMhRoot(ref: LocalRef): boolean {
 async function keepAccessTime(path: string, before: BigIntStats): Promise<void> {
   try {
     const after = await fsp.stat(path, { bigint: true });
-    if (after.atimeNs !== before.atimeNs && after.mtimeNs === before.mtimeNs) {
-      await fsp.utimes(path, Number(before.atimeNs) / 1e9, Number(before.mtimeNs) / 1e9);
-    }
+    // only the access time goes back: the modification time, untouched, stays to the nanosecond
+    if (after.atimeNs !== before.atimeNs && after.mtimeNs === before.mtimeNs) setAccessTime(path, before.atimeNs);
   } catch {
     // the times are a courtesy to mail readers; failing to restore them loses nothing
   }

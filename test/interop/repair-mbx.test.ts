@@ -221,16 +221,15 @@ describe('the classic damage', () => {
   it('leaves a healthy mailbox mailutil wrote byte for byte as it was, with no other file', async () => {
     const { home, base } = await setup.get();
     const file = await home.put('healthy', base);
-    // to the microsecond: the store's probe puts back an access time a read moved with utimes(2), which
-    // keeps microseconds only (src/store/detect.ts)
-    const micros = (): bigint => fs.statSync(file, { bigint: true }).mtimeNs / 1000n;
-    const mtime = micros();
+    // to the nanosecond: the store's probe puts back only the access time a read moved (src/store/detect.ts)
+    const mtimeNs = (): bigint => fs.statSync(file, { bigint: true }).mtimeNs;
+    const mtime = mtimeNs();
     for (const dryRun of [true, false]) {
       const result = await repairMbx(localRef(home.dir, 'healthy'), recordingContext({ lockTimeoutMs: 5000 }).ctx, { dryRun });
       expect(result).toMatchObject({ healthy: true, problems: [], badmsg: [], backup: null });
     }
     expect(sha(fs.readFileSync(file))).toBe(sha(base));
-    expect(micros()).toBe(mtime);
+    expect(mtimeNs()).toBe(mtime);
     expect(fs.readdirSync(home.dir).filter((f) => f.startsWith('healthy.'))).toEqual([]);
   });
 });
