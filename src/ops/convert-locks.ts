@@ -26,8 +26,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MailboxLocked, ioError } from '../errors.js';
 import { mbxRepairKit, type ReplacementLock } from '../drivers/mbx/index.js';
+import { berkeleyReplaceKit } from '../drivers/unix/index.js';
 import {
-  acquireDotLock, acquireTmpLock, flockNow, flockWait, guardAgainstKissOfDeath, type DotLock, type TmpLock,
+  acquireDotLock, acquireTmpLock, flockNow, flockWait, type DotLock, type TmpLock,
 } from '../locks/index.js';
 import type { FormatName, StoreContext } from '../store/types.js';
 import { saveLateAppend } from './repair-files.js';
@@ -108,7 +109,7 @@ async function holdLocks(mailboxPath: string, name: string, format: FormatName, 
   switch (format) {
     case 'unix':
     case 'mmdf': {
-      const session = await sessionLock(mailboxPath, name, ctx);
+      const session = await berkeleyReplaceKit.acquireSessionLock(mailboxPath, name, ctx.lockTimeoutMs, ctx, true);
       return {
         release: () => session.releaseSession(),
         async swap() {
@@ -181,22 +182,6 @@ async function holdLocks(mailboxPath: string, name: string, format: FormatName, 
     }
     default:
       return { release: () => {}, swap: async () => ({ release: () => {} }) };
-  }
-}
-
-/** The unix/mmdf read-write session lock on the file now at the path (retaken if it is replaced meanwhile). */
-async function sessionLock(mailboxPath: string, name: string, ctx: StoreContext): Promise<TmpLock> {
-  for (;;) {
-    const st = statOf(mailboxPath, name);
-    const lock = await acquireTmpLock(st.dev, st.ino, 'exclusive', ctx.lockTimeoutMs);
-    if (!lock) throw new MailboxLocked(name, `Mailbox ${name} is in use by another process`);
-    const now = statOf(mailboxPath, name);
-    if (now.dev === st.dev && now.ino === st.ino) {
-      guardAgainstKissOfDeath(ctx.warn);
-      lock.writePid();
-      return lock;
-    }
-    lock.releaseSession();
   }
 }
 
